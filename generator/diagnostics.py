@@ -1,0 +1,85 @@
+"""What validation tells an author: errors and warnings that point at a file, a line and a field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from generator.yamlsource import Position
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about one place in one file.
+
+    ``field`` is the path of the field in the author's terms (``updates[2].status``), empty when
+    the finding is about the whole file.
+    """
+
+    severity: Severity
+    file: Path
+    message: str
+    position: Position | None = None
+    field: str = ""
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """``file:line:column: severity: field: message``, as compilers and editors print it."""
+        file = self.file
+        if relative_to is not None:
+            try:
+                file = self.file.resolve().relative_to(relative_to.resolve())
+            except ValueError:
+                pass
+        where = str(file)
+        if self.position is not None:
+            where += f":{self.position.line}:{self.position.column}"
+        subject = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity}: {subject}{self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        position = self.position or Position(0, 0)
+        return (str(self.file), position.line, position.column, self.message)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """In file, then line order, so a report reads top to bottom like the files."""
+    return sorted(diagnostics, key=lambda diagnostic: diagnostic.sort_key)
+
+
+def format_field_path(path: Sequence[str | int]) -> str:
+    """``("updates", 2, "status")`` as ``updates[2].status``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class InvalidSite(Exception):
+    """Records or settings that cannot be built; carries every error (and warning) of the run."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = sorted_diagnostics(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity is Severity.ERROR]
+        super().__init__(f"{len(errors)} error(s) in the status records")
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def report(self, relative_to: Path | None = None) -> str:
+        """Every diagnostic on a line of its own, then a count of the errors."""
+        lines = [d.format(relative_to) for d in self.diagnostics]
+        count = len(self.errors)
+        lines.append(f"{count} error{'s' if count != 1 else ''}")
+        return "\n".join(lines)

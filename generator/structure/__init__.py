@@ -1,0 +1,1 @@
+"""The domain types: components, the site's settings, incident and maintenance records."""

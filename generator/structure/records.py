@@ -1,0 +1,295 @@
+"""Incident and maintenance records: the contract authors write in ``incidents/**/*.yaml``.
+
+The models hold what the author wrote, in the author's order; what follows from it over time
+(the timeline in time order, when an incident started and was resolved, a maintenance's status
+at an instant) is derived here from that alone, and what follows from several records together
+lives in :mod:`generator.state`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from generator.structure.components import ComponentState, Text
+
+_TIMESTAMP = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EXAMPLE = "2026-11-03T14:05:00Z"
+
+
+def _parse_timestamp(value: Any) -> datetime:
+    """A date-time with an explicit offset, and nothing looser: a record's times must be exact."""
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise PydanticCustomError("timestamp_offset", "the time has no offset")
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "timestamp_type", "expected a date and time with an offset, such as {example}",
+            {"example": _EXAMPLE},
+        )
+    text = value.strip()
+    if _DATE.match(text):
+        raise PydanticCustomError(
+            "timestamp_date_only",
+            "found the date {value} without a time; write the time and its offset, such as "
+            "{value}T14:05:00Z",
+            {"value": text},
+        )
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        raise PydanticCustomError(
+            "timestamp_format",
+            "found '{value}', which is not a date and time; write it as {example}",
+            {"value": text, "example": _EXAMPLE},
+        )
+    if match.group("offset") is None:
+        raise PydanticCustomError(
+            "timestamp_offset",
+            "found {value} without an offset; add Z for UTC or the local offset, such as "
+            "{value}Z or {value}+01:00",
+            {"value": text},
+        )
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError as error:
+        raise PydanticCustomError(
+            "timestamp_value", "{value} is not a valid date and time: {reason}",
+            {"value": text, "reason": str(error)},
+        ) from None
+
+
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_parse_timestamp),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$",
+            "description": f"Date and time with an offset, e.g. {_EXAMPLE}.",
+        }
+    ),
+]
+
+
+def _known_component(component_id: str, info: ValidationInfo) -> str:
+    """Check an id against the site's components when validation is given them as context."""
+    known = (info.context or {}).get("component_ids")
+    if known is not None and component_id not in known:
+        raise PydanticCustomError(
+            "unknown_component",
+            "unknown component '{found}'; the components declared in mkdocs.yml are: {allowed}",
+            {"found": component_id, "allowed": ", ".join(known)},
+        )
+    return component_id
+
+
+ComponentId = Annotated[str, AfterValidator(_known_component)]
+RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120)]
+
+
+class Impact(StrEnum):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def implied_state(self) -> ComponentState:
+        """The state an incident of this impact gives a component no update has named."""
+        return {
+            Impact.NONE: ComponentState.OPERATIONAL,
+            Impact.MINOR: ComponentState.DEGRADED_PERFORMANCE,
+            Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
+            Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
+        }[self]
+
+
+class IncidentStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
+class MaintenanceStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+
+def _reported_state(state: ComponentState) -> ComponentState:
+    if state is ComponentState.UNDER_MAINTENANCE:
+        raise PydanticCustomError(
+            "state_from_maintenance",
+            "under_maintenance comes from a maintenance record's window, not an incident; "
+            "allowed here: operational, degraded_performance, partial_outage, major_outage",
+        )
+    return state
+
+
+ReportedState = Annotated[
+    ComponentState,
+    AfterValidator(_reported_state),
+    WithJsonSchema({"type": "string", "enum": [
+        state.value for state in ComponentState if state is not ComponentState.UNDER_MAINTENANCE
+    ]}),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IncidentUpdate(_Model):
+    at: Timestamp = Field(description="When this update was posted.")
+    status: IncidentStatus
+    components: dict[ComponentId, ReportedState] = Field(
+        default_factory=dict,
+        description="States this update sets, e.g. `{api: partial_outage}`; "
+        "components it does not name keep theirs.",
+    )
+    body: Text = Field(description="What customers read, in Markdown.")
+
+
+class MaintenanceUpdate(_Model):
+    at: Timestamp
+    status: MaintenanceStatus
+    body: Text = Field(description="What customers read, in Markdown.")
+
+
+class Window(_Model):
+    start: Timestamp
+    end: Timestamp
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise PydanticCustomError(
+                "window_order",
+                "the end ({end}) must be after the start ({start})",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return end
+
+
+def _unique(ids: list[str]) -> list[str]:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise PydanticCustomError(
+            "duplicate_component", "{ids} listed more than once", {"ids": ", ".join(duplicates)}
+        )
+    return ids
+
+
+class Incident(_Model):
+    """Something that went wrong, told as a timeline of updates."""
+
+    kind: Literal["incident"] = "incident"
+    id: RecordId = Field(description="Defaults to the file name without its extension.")
+    title: Text
+    impact: Impact
+    components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(
+        default_factory=list, description="The components this incident affects."
+    )
+    updates: list[IncidentUpdate] = Field(min_length=1)
+    postmortem: dict[str, Any] | None = Field(
+        default=None, description="The post-mortem; its fields are defined in a later version."
+    )
+
+    @property
+    def timeline(self) -> list[IncidentUpdate]:
+        """The updates in time order; updates posted at the same instant keep the file's order."""
+        return sorted(self.updates, key=lambda update: update.at)
+
+    @property
+    def started_at(self) -> datetime:
+        return self.timeline[0].at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """When the final resolution was posted: the first of the resolved updates at the end."""
+        resolved_at = None
+        for update in reversed(self.timeline):
+            if update.status is not IncidentStatus.RESOLVED:
+                break
+            resolved_at = update.at
+        return resolved_at
+
+    def status_at(self, instant: datetime) -> IncidentStatus | None:
+        """The status of the latest update posted at or before ``instant``, None before the first."""
+        posted = [update for update in self.timeline if update.at <= instant]
+        return posted[-1].status if posted else None
+
+    def is_open_at(self, instant: datetime) -> bool:
+        status = self.status_at(instant)
+        return status is not None and status is not IncidentStatus.RESOLVED
+
+
+class Maintenance(_Model):
+    """Planned work on some components inside a window announced in advance."""
+
+    kind: Literal["maintenance"]
+    id: RecordId = Field(description="Defaults to the file name without its extension.")
+    title: Text
+    components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(min_length=1)
+    scheduled: Window
+    updates: list[MaintenanceUpdate] = Field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[MaintenanceUpdate]:
+        return sorted(self.updates, key=lambda update: update.at)
+
+    @property
+    def started_at(self) -> datetime:
+        """The scheduled start, or the first update saying work began if that came earlier."""
+        begun = [
+            update.at for update in self.timeline if update.status is not MaintenanceStatus.SCHEDULED
+        ]
+        return min([self.scheduled.start, *begun[:1]])
+
+    @property
+    def ended_at(self) -> datetime:
+        """The first update saying the work is completed, else the scheduled end."""
+        completed = [
+            update.at for update in self.timeline if update.status is MaintenanceStatus.COMPLETED
+        ]
+        return completed[0] if completed else self.scheduled.end
+
+    def is_active_at(self, instant: datetime) -> bool:
+        return self.started_at <= instant < self.ended_at
+
+    def status_at(self, instant: datetime) -> MaintenanceStatus:
+        """What the clock and the latest update say together: the window wins over a stale update."""
+        if instant >= self.ended_at:
+            return MaintenanceStatus.COMPLETED
+        if instant < self.started_at:
+            return MaintenanceStatus.SCHEDULED
+        posted = [update for update in self.timeline if update.at <= instant]
+        if posted and posted[-1].status is MaintenanceStatus.VERIFYING:
+            return MaintenanceStatus.VERIFYING
+        return MaintenanceStatus.IN_PROGRESS
+
+
+Record = Incident | Maintenance
