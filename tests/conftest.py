@@ -1,0 +1,106 @@
+"""Shared fixtures: a small status site written to a temporary folder, as an author would."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The instant the example site's tests describe: the morning after the open webhook incident began.
+EXAMPLE_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+SMALL_CONFIG = """\
+site_name: Test Status
+docs_dir: site_src
+theme:
+  name: material
+  font: false
+plugins:
+  - flare:
+      components:
+        - id: api
+          name: Public API
+          group: Platform
+        - id: web
+          name: Dashboard
+          group: Platform
+        - id: email
+          name: Email
+"""
+
+RESOLVED_INCIDENT = """\
+title: Elevated error rates on the public API
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-03T14:05:00Z
+    status: investigating
+    body: We are seeing elevated error rates.
+  - at: 2026-11-03T15:10:00+01:00
+    status: resolved
+    body: Error rates are back to normal.
+"""
+
+
+class SiteFolder:
+    """A status site on disk: mkdocs.yml, site_src/ and incidents/, written by the test."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.config = root / "mkdocs.yml"
+        self.incidents = root / "incidents"
+        self.config.write_text(SMALL_CONFIG, encoding="utf-8")
+        (root / "site_src").mkdir()
+        (root / "site_src" / "about.md").write_text("# About\n", encoding="utf-8")
+        self.incidents.mkdir()
+
+    def record(self, name: str, text: str) -> Path:
+        """Write a record file (``name`` relative to incidents/); text is dedented."""
+        path = self.incidents / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def raw_record(self, name: str, data: bytes) -> Path:
+        path = self.incidents / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+
+@pytest.fixture
+def site_folder(tmp_path: Path) -> SiteFolder:
+    return SiteFolder(tmp_path)
+
+
+@pytest.fixture
+def write_site(tmp_path: Path) -> Callable[[], SiteFolder]:
+    """For tests needing more than one site folder."""
+    count = 0
+
+    def make() -> SiteFolder:
+        nonlocal count
+        count += 1
+        root = tmp_path / f"site{count}"
+        root.mkdir()
+        return SiteFolder(root)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def example_now() -> datetime:
+    return EXAMPLE_NOW
+
+
+@pytest.fixture(scope="session")
+def example_site():
+    """The repository's own example site, loaded as `flare build` would load it."""
+    from generator.validation import load_site
+
+    return load_site(REPO / "mkdocs.yml", EXAMPLE_NOW)

@@ -1,0 +1,227 @@
+"""The `flare` command end to end: the real console script on real folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_NOW, REPO
+
+FLARE = str(Path(sys.executable).parent / "flare")
+
+BROKEN_RECORD = """\
+title: Broken on purpose
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-03T14:05:00Z
+    status: investigatng
+    body: Something is wrong.
+"""
+
+
+def flare(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    return subprocess.run(
+        [FLARE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def copy_example_site(destination: Path) -> Path:
+    for name in ("mkdocs.yml", "incidents", "site_src"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file under ``folder`` with its content hash and modification time."""
+    return {
+        str(path.relative_to(folder)): (
+            hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+        )
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site copied to a temporary folder and built once with `flare build`."""
+    root = copy_example_site(tmp_path_factory.mktemp("example"))
+    result = flare("build", str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_validate_accepts_the_example_records():
+    result = flare("validate", str(REPO))
+    assert result.returncode == 0, result.stderr
+    assert "records valid" in result.stdout
+    assert "error" not in result.stderr
+
+
+def test_build_writes_the_site_with_a_home_page_listing_every_component(built_example: Path):
+    home = (built_example / "site" / "index.html").read_text(encoding="utf-8")
+    for name in ("Public API", "Dashboard", "Sign-in and SSO", "Webhooks", "Email notifications"):
+        assert name in home
+    assert "Degraded performance" in home  # the open webhook incident
+    assert not list(built_example.glob(".site.building-*")), "the staging folder was left behind"
+
+
+def test_a_broken_record_fails_the_build_and_leaves_the_site_as_it_was(built_example: Path):
+    before = snapshot(built_example / "site")
+    broken = built_example / "incidents" / "2026" / "broken.yaml"
+    broken.write_text(BROKEN_RECORD, encoding="utf-8")
+    try:
+        result = flare("build", str(built_example))
+    finally:
+        broken.unlink()
+    assert result.returncode == 1
+    assert (
+        "incidents/2026/broken.yaml:6:13: error: updates[0].status: found 'investigatng'; "
+        "allowed: investigating, identified, monitoring, resolved" in result.stderr
+    )
+    assert "nothing was built" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(built_example / "site") == before
+    assert not list(built_example.glob(".site.building-*"))
+
+
+def test_a_build_that_fails_inside_mkdocs_also_leaves_the_site_as_it_was(built_example: Path):
+    before = snapshot(built_example / "site")
+    clash = built_example / "site_src" / "index.md"
+    clash.write_text("# A home page that would hide the status page\n", encoding="utf-8")
+    try:
+        result = flare("build", str(built_example))
+    finally:
+        clash.unlink()
+    assert result.returncode == 1
+    assert "index.md would replace the generated status page" in result.stderr
+    assert "is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(built_example / "site") == before
+    assert not list(built_example.glob(".site.building-*"))
+
+
+def test_a_second_build_replaces_the_site_whole(built_example: Path):
+    stale = built_example / "site" / "stale.html"
+    stale.write_text("left over", encoding="utf-8")
+    result = flare("build", str(built_example), "-d", str(built_example / "site"))
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert (built_example / "site" / "index.html").is_file()
+
+
+def test_build_writes_where_it_is_told(built_example: Path, tmp_path: Path):
+    output = tmp_path / "public"
+    result = flare("build", str(built_example), "-d", str(output))
+    assert result.returncode == 0, result.stderr
+    assert (output / "index.html").is_file()
+
+
+def test_validate_reports_every_error_of_the_run_and_exits_1(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    (root / "incidents" / "a.yaml").write_text(BROKEN_RECORD, encoding="utf-8")
+    (root / "incidents" / "b.yaml").write_text("title: [\n", encoding="utf-8")
+    result = flare("validate", str(root))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [line.split(":")[0] for line in errors] == ["incidents/a.yaml", "incidents/b.yaml"]
+    assert "2 errors" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("validate", "no-such-folder"), ("build", "--no-such-option"), ("frobnicate",)],
+)
+def test_wrong_usage_exits_2(args: tuple[str, ...], tmp_path: Path):
+    result = flare(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Usage:" in result.stderr
+
+
+def test_a_folder_without_mkdocs_yml_is_wrong_usage(tmp_path: Path):
+    result = flare("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert "holds no mkdocs.yml" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "serve", "schema"])
+def test_every_command_explains_itself(command: str):
+    result = flare(command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"Usage: flare {command}")
+    assert len(result.stdout.splitlines()) > 5
+
+
+def test_the_committed_schema_is_the_one_the_models_give():
+    result = flare("schema")
+    assert result.returncode == 0
+    committed = (REPO / "schema" / "incident.schema.json").read_text(encoding="utf-8")
+    assert json.loads(result.stdout) == json.loads(committed), (
+        "schema/incident.schema.json is stale: run `make schema` and commit it"
+    )
+
+
+def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    server = subprocess.Popen(
+        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Public API" in page)
+        assert "Major outage" not in home
+        (root / "incidents" / "outage.yaml").write_text(
+            "title: API down\nimpact: critical\ncomponents: [api]\nupdates:\n"
+            "  - at: 2026-11-23T11:00:00Z\n    status: investigating\n    body: The API is down.\n",
+            encoding="utf-8",
+        )
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Major outage" in page)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.read().decode("utf-8")
+
+
+def wait_for(get, condition, attempts: int = 120):
+    """Poll ``get`` until ``condition`` holds; fail after about a minute."""
+    import time
+    import urllib.error
+
+    last = None
+    for _ in range(attempts):
+        try:
+            last = get()
+        except (urllib.error.URLError, ConnectionError):
+            last = None
+        if last is not None and condition(last):
+            return last
+        time.sleep(0.5)
+    pytest.fail(f"condition not met; last response: {str(last)[:300]!r}")
