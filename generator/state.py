@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from generator.structure.components import ComponentState
-from generator.structure.records import Incident, Maintenance, Record
+from generator.structure.records import Incident, Record
 
 
 def incident_states_at(incident: Incident, instant: datetime) -> dict[str, ComponentState]:
@@ -30,19 +31,22 @@ def incident_states_at(incident: Incident, instant: datetime) -> dict[str, Compo
     return states
 
 
+def record_states_at(record: Record, instant: datetime) -> dict[str, ComponentState]:
+    """The states one record gives its components at ``instant`` (none when it has no effect)."""
+    if isinstance(record, Incident):
+        return incident_states_at(record, instant)
+    if record.is_active_at(instant):
+        return dict.fromkeys(record.components, ComponentState.UNDER_MAINTENANCE)
+    return {}
+
+
 def component_states_at(
     records: Iterable[Record], component_ids: Iterable[str], instant: datetime
 ) -> dict[str, ComponentState]:
     """Every component's state at ``instant``, in the order the ids are given."""
     states = dict.fromkeys(component_ids, ComponentState.OPERATIONAL)
     for record in records:
-        if isinstance(record, Incident):
-            found = incident_states_at(record, instant)
-        elif isinstance(record, Maintenance) and record.is_active_at(instant):
-            found = dict.fromkeys(record.components, ComponentState.UNDER_MAINTENANCE)
-        else:
-            continue
-        for component_id, state in found.items():
+        for component_id, state in record_states_at(record, instant).items():
             if component_id in states:
                 states[component_id] = worst(states[component_id], state)
     return states
@@ -56,3 +60,60 @@ def component_state_at(
 
 def worst(*states: ComponentState) -> ComponentState:
     return max(states, key=lambda state: state.severity, default=ComponentState.OPERATIONAL)
+
+
+@dataclass(frozen=True)
+class StateInterval:
+    """A stretch of time in which a component's state does not change.
+
+    ``record_ids`` are the records that hold the component away from operational meanwhile.
+    """
+
+    start: datetime
+    end: datetime
+    state: ComponentState
+    record_ids: tuple[str, ...] = ()
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+def state_intervals(
+    records: Iterable[Record], component_id: str, start: datetime, end: datetime
+) -> list[StateInterval]:
+    """The component's states from ``start`` to ``end``, as consecutive intervals.
+
+    States change only at an update's ``at`` or at a maintenance window's edge, so evaluating the
+    rules once per change point gives the whole history exactly.
+    """
+    relevant = [record for record in records if component_id in record.components]
+    changes = {start}
+    for record in relevant:
+        if isinstance(record, Incident):
+            changes.update(update.at for update in record.updates)
+        else:
+            changes.update((record.started_at, record.ended_at))
+    points = sorted(point for point in changes if start <= point < end)
+    intervals: list[StateInterval] = []
+    for index, point in enumerate(points):
+        until = points[index + 1] if index + 1 < len(points) else end
+        state, causes = _state_and_causes(relevant, component_id, point)
+        if intervals and intervals[-1].state is state and intervals[-1].record_ids == causes:
+            intervals[-1] = StateInterval(intervals[-1].start, until, state, causes)
+        else:
+            intervals.append(StateInterval(point, until, state, causes))
+    return intervals
+
+
+def _state_and_causes(
+    records: list[Record], component_id: str, instant: datetime
+) -> tuple[ComponentState, tuple[str, ...]]:
+    state = ComponentState.OPERATIONAL
+    causes = []
+    for record in records:
+        found = record_states_at(record, instant).get(component_id, ComponentState.OPERATIONAL)
+        if found is not ComponentState.OPERATIONAL:
+            causes.append(record.id)
+            state = worst(state, found)
+    return state, tuple(causes)
