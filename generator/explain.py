@@ -16,8 +16,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Severity, format_field_path
+from generator.structure.components import SLUG_PATTERN
+from generator.structure.records import RECORD_ID_PATTERN
 from generator.yamlsource import PlainScalar, YamlDocument
 
+_PATTERNS = {
+    SLUG_PATTERN: "lower-case letters, digits, '-' and '_', starting with a letter or digit",
+    RECORD_ID_PATTERN: "letters, digits, '.', '-' and '_', starting with a letter or digit",
+}
 _YAML_VALUES = {"boolean": "the boolean", "number": "the number", "null": "the empty value"}
 
 
@@ -80,8 +86,8 @@ def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
-        return (f"found {found!r}; use lower-case letters, digits, '-' and '_' "
-                f"(pattern {item['ctx']['pattern']})")
+        what = _PATTERNS.get(item["ctx"]["pattern"], f"text matching {item['ctx']['pattern']}")
+        return f"found {found!r}; use {what}"
     if kind == "list_type":
         return f"expected a list, such as [a, b], found {_kind_of(found)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

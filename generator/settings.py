@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.diagnostics import Diagnostic, InvalidSite, Severity
+from generator.diagnostics import Diagnostic, InvalidSite, Severity, format_field_path
 from generator.explain import explain_validation_error
 from generator.structure.components import SiteSettings
 from generator.yamlsource import YamlDocument, YamlError, read_yaml_file
@@ -63,14 +63,24 @@ def _find_plugin_options(
             return path, {}
         if isinstance(entry, dict) and PLUGIN_NAME in entry:
             options = entry[PLUGIN_NAME]
-            return (*path, PLUGIN_NAME), options if isinstance(options, dict) else {}
-    raise InvalidSite([_error(
-        config_file,
+            path = (*path, PLUGIN_NAME)
+            if options is None:
+                return path, {}
+            if not isinstance(options, dict):
+                raise InvalidSite([Diagnostic(
+                    Severity.ERROR, config_file,
+                    "the flare plugin's settings must be a mapping (incidents_dir:, timezone:, "
+                    "components:)", document.position_of(path), format_field_path(path),
+                )])
+            return path, options
+    position = document.position_of(("plugins",), key=True) if "plugins" in config else None
+    raise InvalidSite([Diagnostic(
+        Severity.ERROR, config_file,
         "the flare plugin is not enabled; add it under plugins: with its components "
         "(see README.md)",
-        None,
+        position,
     )])
 
 
-def _error(file: Path, message: str, error: YamlError | None) -> Diagnostic:
-    return Diagnostic(Severity.ERROR, file, message, error.position if error else None)
+def _error(file: Path, message: str, error: YamlError) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, file, message, error.position)

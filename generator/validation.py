@@ -43,7 +43,7 @@ def find_record_files(incidents_dir: Path) -> list[Path]:
     files = [
         path
         for path in incidents_dir.rglob("*")
-        if path.suffix in RECORD_SUFFIXES
+        if path.suffix.lower() in RECORD_SUFFIXES
         and path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(incidents_dir).parts)
     ]
@@ -74,7 +74,10 @@ def validate_document(
     try:
         record = model.model_validate(fields, context={"component_ids": settings.component_ids})
     except ValidationError as error:
-        return None, explain_validation_error(error, document, file, model)
+        diagnostics = explain_validation_error(error, document, file, model)
+        if "id" not in value:
+            diagnostics = [_about_file_name(d) if d.field == "id" else d for d in diagnostics]
+        return None, diagnostics
     diagnostics = []
     if isinstance(record, Incident):
         diagnostics.extend(_check_update_components(record, document, file))
@@ -109,9 +112,11 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         if record is None:
             continue
         if record.id in loaded.sources:
+            other = loaded.sources[record.id].relative_to(incidents_dir.parent)
+            origin = "" if "id" in document.value else " (taken from this file's name)"
             loaded.errors.append(_error(
                 file,
-                f"the id {record.id!r} is already used by {loaded.sources[record.id]}; "
+                f"the id {record.id!r}{origin} is already used by {other}; "
                 "ids must be unique across all records (rename the file or set id:)",
                 document.position_of(("id",)), "id",
             ))
@@ -142,6 +147,16 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                           "add a resolved update once it is over",
                     document.position_of(("updates",)), "updates"))
     return warnings
+
+
+def _about_file_name(diagnostic: Diagnostic) -> Diagnostic:
+    """An id taken from the file name: say so, since there is no id: line to point at."""
+    return Diagnostic(
+        diagnostic.severity, diagnostic.file,
+        f"the record's id comes from its file name: {diagnostic.message}; "
+        "rename the file or set id:",
+        diagnostic.position, diagnostic.field,
+    )
 
 
 def _check_update_components(incident: Incident, document: YamlDocument,

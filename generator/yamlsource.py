@@ -27,6 +27,7 @@ from yaml.resolver import Resolver
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
 
@@ -100,8 +101,8 @@ def read_yaml_file(path: Path, *, allow_unknown_tags: bool = False) -> YamlDocum
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise YamlError(
-                f"the file is {size / 1_048_576:.1f} MiB; a record may be at most "
-                f"{MAX_FILE_BYTES // 1_048_576} MiB"
+                f"the file is {size:,} bytes; Flare reads files of at most "
+                f"{MAX_FILE_BYTES:,} bytes (1 MiB)"
             )
         data = path.read_bytes()
     except OSError as error:
@@ -110,16 +111,17 @@ def read_yaml_file(path: Path, *, allow_unknown_tags: bool = False) -> YamlDocum
 
 
 def parse_yaml_bytes(data: bytes, *, allow_unknown_tags: bool = False) -> YamlDocument:
-    """Decode ``data`` as UTF-8 and parse it (see :func:`parse_yaml_text`)."""
+    """Decode ``data`` as UTF-8 (a byte-order mark is allowed) and parse it."""
+    data = data.removeprefix(_BOM)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
         raise YamlError(
-            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} cannot start a "
-            "character here); save it as UTF-8",
+            f"the file is not UTF-8 text ({error.reason}: byte 0x{data[error.start]:02x}); "
+            "save it as UTF-8",
             Position(line, column),
         ) from None
     return parse_yaml_text(text, allow_unknown_tags=allow_unknown_tags)
@@ -140,11 +142,17 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
         position = Position(mark.line + 1, mark.column + 1) if mark else None
         problem = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
-            problem = f"{error.problem} ({error.context})"
+            context = error.context
+            if error.context_mark is not None and error.context_mark is not error.problem_mark:
+                context += (f" started at line {error.context_mark.line + 1}, "
+                            f"column {error.context_mark.column + 1}")
+            problem = f"{error.problem} ({context})"
         raise YamlError(f"invalid YAML: {problem}", position) from None
     except yaml.reader.ReaderError as error:
         before = text[: error.position]
-        position = Position(before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1)
+        if _Loader is not yaml.SafeLoader:  # libyaml counts the offset in UTF-8 bytes
+            before = text.encode("utf-8")[: error.position].decode("utf-8", errors="ignore")
+        position = Position(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
         code = ord(error.character) if isinstance(error.character, str) else error.character
         raise YamlError(
             f"invalid YAML: the text holds a control character (U+{code:04X}) YAML forbids",

@@ -69,7 +69,7 @@ def _parse_timestamp(value: Any) -> datetime:
             {"value": text},
         )
     try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1))
+        return datetime.fromisoformat(text.upper().replace(" ", "T", 1))
     except ValueError as error:
         raise PydanticCustomError(
             "timestamp_value", "{value} is not a valid date and time: {reason}",
@@ -103,7 +103,8 @@ def _known_component(component_id: str, info: ValidationInfo) -> str:
 
 
 ComponentId = Annotated[str, AfterValidator(_known_component)]
-RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=120)]
+RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN, max_length=120)]
 
 
 class Impact(StrEnum):
@@ -111,6 +112,14 @@ class Impact(StrEnum):
     MINOR = "minor"
     MAJOR = "major"
     CRITICAL = "critical"
+
+    @property
+    def severity(self) -> int:
+        return list(Impact).index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
     @property
     def implied_state(self) -> ComponentState:
@@ -129,6 +138,10 @@ class IncidentStatus(StrEnum):
     MONITORING = "monitoring"
     RESOLVED = "resolved"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class MaintenanceStatus(StrEnum):
     SCHEDULED = "scheduled"
@@ -136,23 +149,38 @@ class MaintenanceStatus(StrEnum):
     VERIFYING = "verifying"
     COMPLETED = "completed"
 
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
-def _reported_state(state: ComponentState) -> ComponentState:
-    if state is ComponentState.UNDER_MAINTENANCE:
+
+_REPORTED_STATES = [
+    state for state in ComponentState if state is not ComponentState.UNDER_MAINTENANCE
+]
+
+
+def _reported_state(value: Any) -> Any:
+    """Only the states an author reports; under_maintenance comes from maintenance windows."""
+    allowed = ", ".join(state.value for state in _REPORTED_STATES)
+    if value == ComponentState.UNDER_MAINTENANCE.value:
         raise PydanticCustomError(
             "state_from_maintenance",
             "under_maintenance comes from a maintenance record's window, not an incident; "
-            "allowed here: operational, degraded_performance, partial_outage, major_outage",
+            "allowed here: {allowed}",
+            {"allowed": allowed},
         )
-    return state
+    if value not in [state.value for state in _REPORTED_STATES]:
+        raise PydanticCustomError(
+            "enum", "Input should be {expected}",
+            {"expected": ", ".join(f"'{state.value}'" for state in _REPORTED_STATES)},
+        )
+    return value
 
 
 ReportedState = Annotated[
     ComponentState,
-    AfterValidator(_reported_state),
-    WithJsonSchema({"type": "string", "enum": [
-        state.value for state in ComponentState if state is not ComponentState.UNDER_MAINTENANCE
-    ]}),
+    BeforeValidator(_reported_state),
+    WithJsonSchema({"type": "string", "enum": [state.value for state in _REPORTED_STATES]}),
 ]
 
 
