@@ -1,9 +1,18 @@
-"""The ``flare`` MkDocs plugin: load and validate the records, then add the status pages."""
+"""The ``flare`` MkDocs plugin: load and validate the records, then add the status pages.
+
+MkDocs is the page engine here, not the data model: the plugin asks the core for the views of
+each page, has them rendered by the core's templates, and only decides where the pages go, how
+MkDocs links them and which of them appear in the navigation.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from importlib.resources import files as package_files
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -13,17 +22,40 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from generator.clock import build_instant
 from generator.diagnostics import InvalidSite
-from generator.mkdocs_plugin.pages import render_status_page
+from generator.render import (
+    STATUS_PAGE_PATH,
+    Renderer,
+    UrlFor,
+    component_page_path,
+    history_page_path,
+    record_page_path,
+)
 from generator.settings import settings_from_options
 from generator.structure.site import Site
 from generator.validation import load_site
+from generator.views import component_page, history_pages, record_page, status_page
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
-STATUS_PAGE = "index.md"
+ASSETS = ("flare.css", "flare.js")
+ASSETS_DIR = "assets/flare"
+
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    title: str
+    render: Callable[[UrlFor], str]
+
+    @property
+    def source(self) -> str:
+        """The page's Markdown: only its title; the content comes from the core's templates."""
+        return f"---\ntitle: {json.dumps(self.title)}\nhide:\n  - toc\n---\n"
 
 
 class FlareConfig(Config):
@@ -39,6 +71,7 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         self.site: Site | None = None
         self.now: datetime | None = None
         self._preloaded: tuple[Site, datetime] | None = None
+        self._pages: dict[str, GeneratedPage] = {}
 
     def preload(self, site: Site, now: datetime) -> None:
         """Use records the caller has already loaded and validated (``flare build`` does)."""
@@ -48,26 +81,42 @@ class FlarePlugin(BasePlugin[FlareConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._preloaded is not None:
             (self.site, self.now), self._preloaded = self._preloaded, None
-            return config
-        self.now = build_instant()
-        self.site = self._resolve_site(Path(config.config_file_path), self.now)
-        for warning in self.site.warnings:
-            # Not log.warning: suspicious records must not fail a build run with --strict.
-            log.info(warning.format(Path(config.config_file_path).parent))
+        else:
+            self.now = build_instant()
+            self.site = self._resolve_site(Path(config.config_file_path), self.now)
+            for warning in self.site.warnings:
+                # Not log.warning: suspicious records must not fail a build run with --strict.
+                log.info(warning.format(Path(config.config_file_path).parent))
+        config.extra_css.append(f"{ASSETS_DIR}/flare.css")
+        config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.now is not None
-        if files.get_file_from_path(STATUS_PAGE) is not None:
-            raise PluginError(
-                f"{config.docs_dir}/{STATUS_PAGE} would replace the generated status page; "
-                "rename it (the status page is always the home page)"
-            )
-        files.append(File.generated(
-            config, STATUS_PAGE, content=render_status_page(self.site, self.now),
-            inclusion=InclusionLevel.INCLUDED,
-        ))
+        self._pages = self._generate_pages(self.site, self.now)
+        for path, page in self._pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{path} would replace a page Flare generates; "
+                    "rename or remove it"
+                )
+            in_nav = path in (STATUS_PAGE_PATH, history_page_path(1))
+            files.append(File.generated(
+                config, path, content=page.source,
+                inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
+            ))
+        for name in ASSETS:
+            asset = package_files("generator").joinpath("assets", name)
+            files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
         return files
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        generated = self._pages.get(page.file.src_uri)
+        if generated is None:
+            return html
+        return generated.render(self._resolve_url_for(page, files))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
@@ -85,3 +134,38 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             raise PluginError(
                 "the status records are invalid:\n" + invalid.report(config_file.parent)
             ) from None
+
+    def _resolve_url_for(self, page: Page, files: Files) -> UrlFor:
+        """Links relative to ``page``, so the site works under any sub-path."""
+
+        def url_for(path: str) -> str:
+            target = files.get_file_from_path(path)
+            if target is None:
+                raise PluginError(f"Flare links to {path}, which is not part of the site")
+            return get_relative_url(target.url, page.url)
+
+        return url_for
+
+    def _generate_pages(self, site: Site, now: datetime) -> dict[str, GeneratedPage]:
+        """Every page Flare adds, by source path, with its title and what renders its content."""
+        renderer = Renderer(site.settings)
+        status = status_page(site, now)
+        pages = {STATUS_PAGE_PATH: GeneratedPage("Status", lambda url: renderer.status(status, url))}
+        for view in history_pages(site, now):
+            title = "History" if view.number == 1 else f"History, page {view.number}"
+            pages[history_page_path(view.number)] = GeneratedPage(
+                title, lambda url, view=view: renderer.history(view, url)
+            )
+        for record in site.records:
+            pages[record_page_path(record.id)] = GeneratedPage(
+                record.title,
+                lambda url, record=record: renderer.record(record_page(site, record, now), url),
+            )
+        for component in site.settings.components:
+            pages[component_page_path(component.id)] = GeneratedPage(
+                component.name,
+                lambda url, component=component: renderer.component(
+                    component_page(site, component, now), url
+                ),
+            )
+        return pages
