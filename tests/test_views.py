@@ -1,0 +1,157 @@
+"""What each page shows, derived in the core from (site, now)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from generator.structure.components import ComponentState, SiteSettings
+from generator.structure.records import Incident, Maintenance
+from generator.structure.site import Site
+from generator.views import (
+    format_duration,
+    history_pages,
+    record_page,
+    recent_days,
+    status_page,
+)
+
+SETTINGS = SiteSettings.model_validate({
+    "components": [
+        {"id": "api", "name": "Public API", "group": "Platform"},
+        {"id": "web", "name": "Dashboard", "group": "Platform"},
+        {"id": "email", "name": "Email"},
+    ],
+})
+NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+
+
+def incident(id: str, impact: str, components: list[str], *updates: tuple[str, str]) -> Incident:
+    return Incident.model_validate({
+        "id": id, "title": f"Title of {id}", "impact": impact, "components": components,
+        "updates": [{"at": at, "status": status, "body": "Text."} for at, status in updates],
+    })
+
+
+def maintenance(id: str, start: str, end: str) -> Maintenance:
+    return Maintenance.model_validate({
+        "kind": "maintenance", "id": id, "title": f"Title of {id}", "components": ["web"],
+        "scheduled": {"start": start, "end": end},
+    })
+
+
+def site(*records) -> Site:
+    return Site(SETTINGS, tuple(records))
+
+
+def test_a_quiet_site_is_all_operational_with_full_uptime():
+    view = status_page(site(), NOW)
+    assert view.overall is ComponentState.OPERATIONAL
+    assert view.overall_label == "All systems operational"
+    assert view.active_incidents == ()
+    assert [group.name for group in view.groups] == ["Platform", None]
+    api = view.groups[0].components[0]
+    assert (api.component.id, api.state, api.uptime, len(api.cells)) == (
+        "api", ComponentState.OPERATIONAL, 1.0, 90
+    )
+    assert api.cells[-1].label == "10 Nov 2026: no incidents"
+
+
+def test_the_banner_shows_the_worst_state_and_active_incidents_worst_first():
+    minor = incident("slow", "minor", ["web"], ("2026-11-10T09:00:00Z", "investigating"))
+    critical = incident("down", "critical", ["api"], ("2026-11-10T10:00:00Z", "identified"))
+    over = incident("over", "major", ["api"], ("2026-11-09T10:00:00Z", "investigating"),
+                    ("2026-11-09T11:00:00Z", "resolved"))
+    view = status_page(site(minor, critical, over), NOW)
+    assert view.overall_label == "Major outage"
+    assert [i.id for i in view.active_incidents] == ["down", "slow"]
+
+
+def test_maintenance_is_in_progress_inside_its_window_and_upcoming_before_it():
+    now_window = maintenance("now", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
+    later = maintenance("later", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
+    soon = maintenance("soon", "2026-11-20T02:00:00Z", "2026-11-20T04:00:00Z")
+    view = status_page(site(now_window, later, soon), NOW)
+    assert view.overall_label == "Maintenance in progress"
+    assert [m.id for m in view.maintenance_in_progress] == ["now"]
+    assert [m.id for m in view.upcoming_maintenance] == ["soon", "later"]
+
+
+def test_a_day_cell_says_when_how_long_how_bad_and_why():
+    record = incident("errors", "major", ["api"], ("2026-11-03T14:00:00Z", "investigating"),
+                      ("2026-11-03T14:47:00Z", "resolved"))
+    api = status_page(site(record), NOW).groups[0].components[0]
+    cell = next(cell for cell in api.cells if cell.day.day == date(2026, 11, 3))
+    assert cell.label == "3 Nov 2026: 47 min partial outage: Title of errors"
+    assert cell.state is ComponentState.PARTIAL_OUTAGE
+
+
+def test_the_past_days_list_what_touched_each_day_newest_first():
+    across_midnight = incident("late", "minor", ["api"], ("2026-11-08T23:00:00Z", "investigating"),
+                               ("2026-11-09T01:00:00Z", "resolved"))
+    days = recent_days(site(across_midnight), NOW, 7)
+    assert [d.day for d in days][:3] == [date(2026, 11, 10), date(2026, 11, 9), date(2026, 11, 8)]
+    assert {d.day: [r.id for r in d.records] for d in days if d.records} == {
+        date(2026, 11, 9): ["late"], date(2026, 11, 8): ["late"],
+    }
+
+
+def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
+    record = Incident.model_validate({
+        "id": "errors", "title": "Errors", "impact": "major", "components": ["api", "web"],
+        "updates": [
+            {"at": "2026-11-03T14:00:00Z", "status": "investigating", "body": "One.",
+             "components": {"api": "major_outage"}},
+            {"at": "2026-11-03T15:05:00Z", "status": "resolved", "body": "Two."},
+        ],
+    })
+    view = record_page(site(record), record, NOW)
+    assert view.duration == timedelta(hours=1, minutes=5)
+    assert [(a.component.id, a.worst_state, a.current_state) for a in view.affected] == [
+        ("api", ComponentState.MAJOR_OUTAGE, ComponentState.OPERATIONAL),
+        ("web", ComponentState.PARTIAL_OUTAGE, ComponentState.OPERATIONAL),
+    ]
+    assert [u.body for u in view.updates] == ["Two.", "One."]
+
+
+def test_an_open_incident_has_no_end_yet():
+    record = incident("open", "minor", ["api"], ("2026-11-10T09:00:00Z", "investigating"))
+    view = record_page(site(record), record, NOW)
+    assert (view.ended_at, view.duration) == (None, None)
+
+
+@pytest.mark.parametrize(("now", "progress"), [
+    (datetime(2026, 11, 10, 10, tzinfo=UTC), 0.0),
+    (datetime(2026, 11, 10, 12, tzinfo=UTC), 0.5),
+    (datetime(2026, 11, 10, 15, tzinfo=UTC), 1.0),
+])
+def test_a_maintenance_page_shows_how_far_through_its_window_it_is(now, progress):
+    record = maintenance("work", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
+    assert record_page(site(record), record, now).window_progress == progress
+
+
+def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_started():
+    records = [
+        incident(f"r{n}", "minor", ["api"], (f"2026-{month:02d}-0{day}T10:00:00Z", "resolved"))
+        for n, (month, day) in enumerate([(9, 1), (9, 2), (10, 1), (10, 2), (11, 1)])
+    ]
+    upcoming = maintenance("next", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
+    pages = history_pages(site(*records, upcoming), NOW, page_size=2)
+    assert [(p.number, p.count) for p in pages] == [(1, 3), (2, 3), (3, 3)]
+    assert [(m.month, [r.id for r in m.records]) for m in pages[0].months] == [
+        (date(2026, 11, 1), ["r4"]), (date(2026, 10, 1), ["r3"]),
+    ]
+    assert [r.id for m in pages[2].months for r in m.records] == ["r0"]
+
+
+def test_history_of_an_empty_site_is_one_empty_page():
+    assert [(p.number, p.months) for p in history_pages(site(), NOW)] == [(1, ())]
+
+
+@pytest.mark.parametrize(("minutes", "text"), [
+    (0, "0 min"), (47, "47 min"), (60, "1 h"), (125, "2 h 5 min"), (24 * 60, "1 d"),
+    (3 * 24 * 60 + 4 * 60 + 59, "3 d 4 h"),
+])
+def test_durations_read_short_and_plain(minutes, text):
+    assert format_duration(timedelta(minutes=minutes)) == text
