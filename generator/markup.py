@@ -22,12 +22,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
+_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
 def render_markdown(text: str) -> Markup:
     """Markdown to sanitised HTML; what cannot be shown as markup stays readable as text."""
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _MARKDOWN.reset().convert(text)
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 3, 6)}>", html)
     cleaned = nh3.clean(
         html,

@@ -91,27 +91,6 @@ def latest_update(record: Record) -> IncidentUpdate | MaintenanceUpdate | None:
     return timeline[-1] if timeline else None
 
 
-def _uptime_cells(site: Site, component: Component, days: int, now: datetime) -> list[UptimeCell]:
-    titles = {record.id: record.title for record in site.records}
-    cells = []
-    for day in daily_uptime(site.records, component.id, days, now, site.settings.zone):
-        text = f"{day.day.day} {day.day:%b %Y}: "
-        if day.time_in_state:
-            spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
-            text += ", ".join(f"{format_duration(t)} {state.label.lower()}" for state, t in spent)
-            text += ": " + "; ".join(titles[record_id] for record_id in day.record_ids)
-        else:
-            text += "no incidents"
-        cells.append(UptimeCell(day, text))
-    return cells
-
-
-def _component_status(site: Site, component: Component, state: ComponentState,
-                      now: datetime) -> ComponentStatus:
-    cells = _uptime_cells(site, component, UPTIME_DAYS, now)
-    return ComponentStatus(component, state, tuple(cells), uptime_ratio(c.day for c in cells))
-
-
 # -- the status page ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class GroupStatus:
@@ -144,30 +123,6 @@ class StatusPage:
     @property
     def overall_label(self) -> str:
         return OVERALL_LABELS[self.overall]
-
-
-def status_page(site: Site, now: datetime) -> StatusPage:
-    settings = site.settings
-    states = component_states_at(site.records, settings.component_ids, now)
-    groups = tuple(
-        GroupStatus(name, tuple(_component_status(site, c, states[c.id], now) for c in members))
-        for name, members in settings.groups.items()
-    )
-    active = sorted(
-        (incident for incident in site.incidents if incident.is_open_at(now)),
-        key=lambda incident: (-incident.impact.severity, -incident.started_at.timestamp()),
-    )
-    return StatusPage(
-        now=now,
-        overall=worst(*states.values()),
-        active_incidents=tuple(active),
-        maintenance_in_progress=tuple(m for m in site.maintenances if m.is_active_at(now)),
-        upcoming_maintenance=tuple(sorted(
-            (m for m in site.maintenances if m.started_at > now), key=lambda m: m.started_at
-        )),
-        groups=groups,
-        recent_days=tuple(recent_days(site, now, RECENT_DAYS)),
-    )
 
 
 def recent_days(site: Site, now: datetime, days: int) -> list[DayDigest]:
@@ -220,33 +175,6 @@ class RecordPage:
         return isinstance(self.record, Maintenance)
 
 
-def record_page(site: Site, record: Record, now: datetime) -> RecordPage:
-    start, end = record_span(record, now)
-    current = component_states_at(site.records, record.components, now)
-    affected = []
-    for component_id in record.components:
-        during = state_intervals([record], component_id, start, max(end, start + timedelta(seconds=1)))
-        affected.append(AffectedComponent(
-            site.settings.component(component_id),
-            worst(*(interval.state for interval in during)),
-            current[component_id],
-        ))
-    duration = record_duration(record, now)
-    progress = None
-    if isinstance(record, Maintenance):
-        window = record.ended_at - record.started_at
-        progress = min(max((now - record.started_at) / window, 0.0), 1.0)
-    return RecordPage(
-        record=record,
-        status=record.status_at(now),
-        started_at=record.started_at,
-        ended_at=record.started_at + duration if duration is not None else None,
-        affected=tuple(affected),
-        updates=tuple(reversed(record.timeline)),
-        window_progress=progress,
-    )
-
-
 # -- history ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MonthOfRecords:
@@ -262,31 +190,6 @@ class HistoryPage:
     durations: dict[str, timedelta | None]  # by record id; None while still open
 
 
-def history_pages(site: Site, now: datetime, page_size: int = HISTORY_PAGE_SIZE) -> list[HistoryPage]:
-    """Every record that has started, newest first, grouped by month and cut into pages.
-
-    Upcoming maintenance is not history: it is on the status page until it starts.
-    """
-    zone = site.settings.zone
-    records = sorted(
-        (record for record in site.records if record.started_at <= now),
-        key=lambda record: (record.started_at, record.id), reverse=True,
-    )
-    chunks = [records[i:i + page_size] for i in range(0, len(records), page_size)] or [[]]
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        months: dict[date, list[Record]] = {}
-        for record in chunk:
-            local = record.started_at.astimezone(zone).date()
-            months.setdefault(local.replace(day=1), []).append(record)
-        pages.append(HistoryPage(
-            number, len(chunks),
-            tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
-            {record.id: record_duration(record, now) for record in chunk},
-        ))
-    return pages
-
-
 # -- a component's page ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ComponentPage:
@@ -295,16 +198,122 @@ class ComponentPage:
     records: tuple[Record, ...]  # newest first
 
 
-def component_page(site: Site, component: Component, now: datetime) -> ComponentPage:
-    state = component_states_at(site.records, [component.id], now)[component.id]
-    year = daily_uptime(site.records, component.id, max(COMPONENT_UPTIME_WINDOWS), now,
-                        site.settings.zone)
-    touching = sorted(
-        (r for r in site.records if component.id in r.components and r.started_at <= now),
-        key=lambda record: record.started_at, reverse=True,
-    )
-    return ComponentPage(
-        status=_component_status(site, component, state, now),
-        uptime_by_window={days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS},
-        records=tuple(touching),
-    )
+# -- the views of one build ----------------------------------------------------------------------
+class SiteViews:
+    """What every page shows at ``now``; work the pages share (current states, uptime) is done once."""
+
+    def __init__(self, site: Site, now: datetime) -> None:
+        self.site = site
+        self.now = now
+        self.states = component_states_at(site.records, site.settings.component_ids, now)
+        self._titles = {record.id: record.title for record in site.records}
+        self._year_of_uptime: dict[str, list[DayUptime]] = {}
+
+    def status_page(self) -> StatusPage:
+        site, now = self.site, self.now
+        groups = tuple(
+            GroupStatus(name, tuple(self.component_status(component) for component in members))
+            for name, members in site.settings.groups.items()
+        )
+        active = sorted(
+            (incident for incident in site.incidents if incident.is_open_at(now)),
+            key=lambda incident: (-incident.impact.severity, -incident.started_at.timestamp()),
+        )
+        return StatusPage(
+            now=now,
+            overall=worst(*self.states.values()),
+            active_incidents=tuple(active),
+            maintenance_in_progress=tuple(m for m in site.maintenances if m.is_active_at(now)),
+            upcoming_maintenance=tuple(sorted(
+                (m for m in site.maintenances if m.started_at > now), key=lambda m: m.started_at
+            )),
+            groups=groups,
+            recent_days=tuple(recent_days(site, now, RECENT_DAYS)),
+        )
+
+    def record_page(self, record: Record) -> RecordPage:
+        now = self.now
+        start, end = record_span(record, now)
+        affected = []
+        for component_id in record.components:
+            during = state_intervals([record], component_id, start,
+                                     max(end, start + timedelta(seconds=1)))
+            affected.append(AffectedComponent(
+                self.site.settings.component(component_id),
+                worst(*(interval.state for interval in during)),
+                self.states[component_id],
+            ))
+        duration = record_duration(record, now)
+        progress = None
+        if isinstance(record, Maintenance):
+            window = record.ended_at - record.started_at
+            progress = min(max((now - record.started_at) / window, 0.0), 1.0)
+        return RecordPage(
+            record=record,
+            status=record.status_at(now),
+            started_at=record.started_at,
+            ended_at=record.started_at + duration if duration is not None else None,
+            affected=tuple(affected),
+            updates=tuple(reversed(record.timeline)),
+            window_progress=progress,
+        )
+
+    def history_pages(self, page_size: int = HISTORY_PAGE_SIZE) -> list[HistoryPage]:
+        """Every record that has started, newest first, grouped by month and cut into pages.
+
+        Upcoming maintenance is not history: it is on the status page until it starts.
+        """
+        zone, now = self.site.settings.zone, self.now
+        records = sorted(
+            (record for record in self.site.records if record.started_at <= now),
+            key=lambda record: (record.started_at, record.id), reverse=True,
+        )
+        chunks = [records[i:i + page_size] for i in range(0, len(records), page_size)] or [[]]
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            months: dict[date, list[Record]] = {}
+            for record in chunk:
+                local = record.started_at.astimezone(zone).date()
+                months.setdefault(local.replace(day=1), []).append(record)
+            pages.append(HistoryPage(
+                number, len(chunks),
+                tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
+                {record.id: record_duration(record, now) for record in chunk},
+            ))
+        return pages
+
+    def component_page(self, component: Component) -> ComponentPage:
+        year = self._uptime(component)
+        touching = sorted(
+            (r for r in self.site.records if component.id in r.components and r.started_at <= self.now),
+            key=lambda record: record.started_at, reverse=True,
+        )
+        return ComponentPage(
+            status=self.component_status(component),
+            uptime_by_window={days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS},
+            records=tuple(touching),
+        )
+
+    def component_status(self, component: Component) -> ComponentStatus:
+        cells = [UptimeCell(day, self._label(day)) for day in self._uptime(component)[-UPTIME_DAYS:]]
+        return ComponentStatus(
+            component, self.states[component.id], tuple(cells), uptime_ratio(c.day for c in cells)
+        )
+
+    def _uptime(self, component: Component) -> list[DayUptime]:
+        """A year of daily uptime, computed once per component and sliced by every page."""
+        if component.id not in self._year_of_uptime:
+            self._year_of_uptime[component.id] = daily_uptime(
+                self.site.records, component.id, max(COMPONENT_UPTIME_WINDOWS), self.now,
+                self.site.settings.zone,
+            )
+        return self._year_of_uptime[component.id]
+
+    def _label(self, day: DayUptime) -> str:
+        """``3 Nov 2026: 47 min partial outage: Elevated API errors``."""
+        text = f"{day.day.day} {day.day:%b %Y}: "
+        if not day.time_in_state:
+            return text + "no incidents"
+        spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
+        text += ", ".join(f"{format_duration(time)} {state.label.lower()}" for state, time in spent)
+        return text + ": " + "; ".join(self._titles[record_id] for record_id in day.record_ids)

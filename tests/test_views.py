@@ -9,13 +9,7 @@ import pytest
 from generator.structure.components import ComponentState, SiteSettings
 from generator.structure.records import Incident, Maintenance
 from generator.structure.site import Site
-from generator.views import (
-    format_duration,
-    history_pages,
-    record_page,
-    recent_days,
-    status_page,
-)
+from generator.views import SiteViews, format_duration, recent_days
 
 SETTINGS = SiteSettings.model_validate({
     "components": [
@@ -46,7 +40,7 @@ def site(*records) -> Site:
 
 
 def test_a_quiet_site_is_all_operational_with_full_uptime():
-    view = status_page(site(), NOW)
+    view = SiteViews(site(), NOW).status_page()
     assert view.overall is ComponentState.OPERATIONAL
     assert view.overall_label == "All systems operational"
     assert view.active_incidents == ()
@@ -63,7 +57,7 @@ def test_the_banner_shows_the_worst_state_and_active_incidents_worst_first():
     critical = incident("down", "critical", ["api"], ("2026-11-10T10:00:00Z", "identified"))
     over = incident("over", "major", ["api"], ("2026-11-09T10:00:00Z", "investigating"),
                     ("2026-11-09T11:00:00Z", "resolved"))
-    view = status_page(site(minor, critical, over), NOW)
+    view = SiteViews(site(minor, critical, over), NOW).status_page()
     assert view.overall_label == "Major outage"
     assert [i.id for i in view.active_incidents] == ["down", "slow"]
 
@@ -72,7 +66,7 @@ def test_maintenance_is_in_progress_inside_its_window_and_upcoming_before_it():
     now_window = maintenance("now", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
     later = maintenance("later", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
     soon = maintenance("soon", "2026-11-20T02:00:00Z", "2026-11-20T04:00:00Z")
-    view = status_page(site(now_window, later, soon), NOW)
+    view = SiteViews(site(now_window, later, soon), NOW).status_page()
     assert view.overall_label == "Maintenance in progress"
     assert [m.id for m in view.maintenance_in_progress] == ["now"]
     assert [m.id for m in view.upcoming_maintenance] == ["soon", "later"]
@@ -81,7 +75,7 @@ def test_maintenance_is_in_progress_inside_its_window_and_upcoming_before_it():
 def test_a_day_cell_says_when_how_long_how_bad_and_why():
     record = incident("errors", "major", ["api"], ("2026-11-03T14:00:00Z", "investigating"),
                       ("2026-11-03T14:47:00Z", "resolved"))
-    api = status_page(site(record), NOW).groups[0].components[0]
+    api = SiteViews(site(record), NOW).status_page().groups[0].components[0]
     cell = next(cell for cell in api.cells if cell.day.day == date(2026, 11, 3))
     assert cell.label == "3 Nov 2026: 47 min partial outage: Title of errors"
     assert cell.state is ComponentState.PARTIAL_OUTAGE
@@ -106,7 +100,7 @@ def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
             {"at": "2026-11-03T15:05:00Z", "status": "resolved", "body": "Two."},
         ],
     })
-    view = record_page(site(record), record, NOW)
+    view = SiteViews(site(record), NOW).record_page(record)
     assert view.duration == timedelta(hours=1, minutes=5)
     assert [(a.component.id, a.worst_state, a.current_state) for a in view.affected] == [
         ("api", ComponentState.MAJOR_OUTAGE, ComponentState.OPERATIONAL),
@@ -117,7 +111,7 @@ def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
 
 def test_an_open_incident_has_no_end_yet():
     record = incident("open", "minor", ["api"], ("2026-11-10T09:00:00Z", "investigating"))
-    view = record_page(site(record), record, NOW)
+    view = SiteViews(site(record), NOW).record_page(record)
     assert (view.ended_at, view.duration) == (None, None)
 
 
@@ -128,7 +122,7 @@ def test_an_open_incident_has_no_end_yet():
 ])
 def test_a_maintenance_page_shows_how_far_through_its_window_it_is(now, progress):
     record = maintenance("work", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
-    assert record_page(site(record), record, now).window_progress == progress
+    assert SiteViews(site(record), now).record_page(record).window_progress == progress
 
 
 def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_started():
@@ -137,7 +131,7 @@ def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_s
         for n, (month, day) in enumerate([(9, 1), (9, 2), (10, 1), (10, 2), (11, 1)])
     ]
     upcoming = maintenance("next", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
-    pages = history_pages(site(*records, upcoming), NOW, page_size=2)
+    pages = SiteViews(site(*records, upcoming), NOW).history_pages(page_size=2)
     assert [(p.number, p.count) for p in pages] == [(1, 3), (2, 3), (3, 3)]
     assert [(m.month, [r.id for r in m.records]) for m in pages[0].months] == [
         (date(2026, 11, 1), ["r4"]), (date(2026, 10, 1), ["r3"]),
@@ -146,7 +140,7 @@ def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_s
 
 
 def test_history_of_an_empty_site_is_one_empty_page():
-    assert [(p.number, p.months) for p in history_pages(site(), NOW)] == [(1, ())]
+    assert [(p.number, p.months) for p in SiteViews(site(), NOW).history_pages()] == [(1, ())]
 
 
 @pytest.mark.parametrize(("minutes", "text"), [

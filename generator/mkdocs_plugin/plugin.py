@@ -38,7 +38,7 @@ from generator.render import (
 from generator.settings import settings_from_options
 from generator.structure.site import Site
 from generator.validation import load_site
-from generator.views import component_page, history_pages, record_page, status_page
+from generator.views import SiteViews
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
@@ -149,9 +149,13 @@ class FlarePlugin(BasePlugin[FlareConfig]):
     def _generate_pages(self, site: Site, now: datetime) -> dict[str, GeneratedPage]:
         """Every page Flare adds, by source path, with its title and what renders its content."""
         renderer = Renderer(site.settings)
-        status = status_page(site, now)
-        pages = {STATUS_PAGE_PATH: GeneratedPage("Status", lambda url: renderer.status(status, url))}
-        for view in history_pages(site, now):
+        views = SiteViews(site, now)
+        pages = {
+            STATUS_PAGE_PATH: GeneratedPage(
+                "Status", lambda url: renderer.status(views.status_page(), url)
+            )
+        }
+        for view in views.history_pages():
             title = "History" if view.number == 1 else f"History, page {view.number}"
             pages[history_page_path(view.number)] = GeneratedPage(
                 title, lambda url, view=view: renderer.history(view, url)
@@ -159,13 +163,13 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         for record in site.records:
             pages[record_page_path(record.id)] = GeneratedPage(
                 record.title,
-                lambda url, record=record: renderer.record(record_page(site, record, now), url),
+                lambda url, record=record: renderer.record(views.record_page(record), url),
             )
         for component in site.settings.components:
             pages[component_page_path(component.id)] = GeneratedPage(
                 component.name,
                 lambda url, component=component: renderer.component(
-                    component_page(site, component, now), url
+                    views.component_page(component), url
                 ),
             )
         return pages

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -246,10 +247,10 @@ class Incident(_Model):
         default=None, description="The post-mortem; its fields are defined in a later version."
     )
 
-    @property
-    def timeline(self) -> list[IncidentUpdate]:
+    @cached_property
+    def timeline(self) -> tuple[IncidentUpdate, ...]:
         """The updates in time order; updates posted at the same instant keep the file's order."""
-        return sorted(self.updates, key=lambda update: update.at)
+        return tuple(sorted(self.updates, key=lambda update: update.at))
 
     @property
     def started_at(self) -> datetime:
@@ -285,9 +286,9 @@ class Maintenance(_Model):
     scheduled: Window
     updates: list[MaintenanceUpdate] = Field(default_factory=list)
 
-    @property
-    def timeline(self) -> list[MaintenanceUpdate]:
-        return sorted(self.updates, key=lambda update: update.at)
+    @cached_property
+    def timeline(self) -> tuple[MaintenanceUpdate, ...]:
+        return tuple(sorted(self.updates, key=lambda update: update.at))
 
     @property
     def started_at(self) -> datetime:
