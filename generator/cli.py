@@ -68,7 +68,7 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
     site = _load_or_exit(site_dir, "nothing was built", now)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
     _show_mkdocs_log()
     try:
@@ -85,8 +85,8 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
         replace_directory(staging, target)
     except Exception as error:  # noqa: BLE001 - any failure must leave the old site in place
         shutil.rmtree(staging, ignore_errors=True)
-        reason = str(error) or type(error).__name__
-        _fail(f"the build failed ({reason}); {target} is unchanged.")
+        reason = "see the error above" if isinstance(error, Abort) else str(error)
+        _fail(f"the build failed ({reason or type(error).__name__}); {target} is unchanged.")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -106,7 +106,7 @@ def test_a_build_that_fails_inside_mkdocs_also_leaves_the_site_as_it_was(built_e
     finally:
         clash.unlink()
     assert result.returncode == 1
-    assert "index.md would replace the generated status page" in result.stderr
+    assert "index.md would replace a page Flare generates" in result.stderr
     assert "is unchanged" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(built_example / "site") == before
