@@ -3,14 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What only the tests need, kept out of `make build`: the pip `test` extra (pytest, Playwright),
+# the checkers pinned in package-lock.json (vnu-jar, axe-core) and Debian's chromium.
+TEST_STAMP := $(VENV)/.installed-test
+NPM_STAMP := node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: build test validate serve schema clean
+.PHONY: build test test-tools chromium validate serve schema clean
 
 build: $(STAMP)
 	$(BIN)/flare build
 
-test: $(STAMP)
+test: test-tools
 	$(BIN)/python -m pytest
+
+# Installs only what is missing; safe to run again.
+test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium
 
 validate: $(STAMP)
 	$(BIN)/flare validate
@@ -25,8 +33,32 @@ schema: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime from GitHub; the
+# machine's Java 17 runs vnu.jar.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed to install the checkers in package.json (vnu-jar, axe-core)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NPM_STAMP)
+
+# Debian's chromium, for the browser tests (never `playwright install`). Needs root; without it
+# the browser tests skip and say why (unless FLARE_REQUIRE_CHECKERS=1, as in CI).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian chromium for the browser tests"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "warning: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium):" \
+			"the browser tests will be skipped" >&2; \
+	fi
+
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache tests/artifacts

@@ -22,7 +22,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_MARKDOWN = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+# magiclink turns the bare web addresses authors paste into links a reader can follow.
+_MARKDOWN = markdown.Markdown(
+    extensions=["extra", "sane_lists", "pymdownx.magiclink"], output_format="html"
+)
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 

@@ -66,13 +66,18 @@ def worst(*states: ComponentState) -> ComponentState:
 class StateInterval:
     """A stretch of time in which a component's state does not change.
 
-    ``record_ids`` are the records that hold the component away from operational meanwhile.
+    ``causes`` are the records that hold the component away from operational meanwhile, each
+    with the state it gives.
     """
 
     start: datetime
     end: datetime
     state: ComponentState
-    record_ids: tuple[str, ...] = ()
+    causes: tuple[tuple[str, ComponentState], ...] = ()
+
+    @property
+    def record_ids(self) -> tuple[str, ...]:
+        return tuple(record_id for record_id, _ in self.causes)
 
     @property
     def duration(self) -> timedelta:
@@ -99,7 +104,7 @@ def state_intervals(
     for index, point in enumerate(points):
         until = points[index + 1] if index + 1 < len(points) else end
         state, causes = _state_and_causes(relevant, component_id, point)
-        if intervals and intervals[-1].state is state and intervals[-1].record_ids == causes:
+        if intervals and intervals[-1].state is state and intervals[-1].causes == causes:
             intervals[-1] = StateInterval(intervals[-1].start, until, state, causes)
         else:
             intervals.append(StateInterval(point, until, state, causes))
@@ -108,12 +113,12 @@ def state_intervals(
 
 def _state_and_causes(
     records: list[Record], component_id: str, instant: datetime
-) -> tuple[ComponentState, tuple[str, ...]]:
+) -> tuple[ComponentState, tuple[tuple[str, ComponentState], ...]]:
     state = ComponentState.OPERATIONAL
     causes = []
     for record in records:
         found = record_states_at(record, instant).get(component_id, ComponentState.OPERATIONAL)
         if found is not ComponentState.OPERATIONAL:
-            causes.append(record.id)
+            causes.append((record.id, found))
             state = worst(state, found)
     return state, tuple(causes)

@@ -31,7 +31,7 @@ class DayUptime:
     start: datetime
     end: datetime  # the end of the day, or now for today
     time_in_state: dict[ComponentState, timedelta] = field(default_factory=dict)
-    record_ids: tuple[str, ...] = ()
+    record_ids: tuple[str, ...] = ()  # the records that touched it, the most harmful first
 
     @property
     def elapsed(self) -> timedelta:
@@ -78,14 +78,16 @@ def daily_uptime(
         start, end = day_bounds(day, zone)
         end = min(end, now)
         spent: dict[ComponentState, timedelta] = {}
-        causes: dict[str, None] = {}
+        causes: dict[str, ComponentState] = {}
         for interval in intervals:
             overlap = min(interval.end, end) - max(interval.start, start)
             if overlap <= timedelta(0) or interval.state is ComponentState.OPERATIONAL:
                 continue
             spent[interval.state] = spent.get(interval.state, timedelta(0)) + overlap
-            causes.update(dict.fromkeys(interval.record_ids))
-        result.append(DayUptime(day, start, end, spent, tuple(causes)))
+            for record_id, state in interval.causes:
+                causes[record_id] = worst(causes.get(record_id, state), state)
+        harmful_first = sorted(causes, key=lambda record_id: -causes[record_id].severity)
+        result.append(DayUptime(day, start, end, spent, tuple(harmful_first)))
     return result
 
 

@@ -165,6 +165,7 @@ class RecordPage:
     affected: tuple[AffectedComponent, ...]
     updates: tuple[IncidentUpdate | MaintenanceUpdate, ...]  # newest first
     window_progress: float | None = None  # a maintenance's share of its window elapsed
+    has_started: bool = True
 
     @property
     def duration(self) -> timedelta | None:
@@ -196,6 +197,7 @@ class ComponentPage:
     status: ComponentStatus
     uptime_by_window: dict[int, float]  # days -> uptime
     records: tuple[Record, ...]  # newest first
+    durations: dict[str, timedelta | None]  # by record id; None while still open
 
 
 # -- the views of one build ----------------------------------------------------------------------
@@ -256,6 +258,7 @@ class SiteViews:
             affected=tuple(affected),
             updates=tuple(reversed(record.timeline)),
             window_progress=progress,
+            has_started=record.started_at <= now,
         )
 
     def history_pages(self, page_size: int = HISTORY_PAGE_SIZE) -> list[HistoryPage]:
@@ -292,6 +295,7 @@ class SiteViews:
             status=self.component_status(component),
             uptime_by_window={days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS},
             records=tuple(touching),
+            durations={record.id: record_duration(record, self.now) for record in touching},
         )
 
     def component_status(self, component: Component) -> ComponentStatus:

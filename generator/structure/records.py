@@ -120,7 +120,8 @@ class Impact(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """``No impact``, ``Minor impact``, ..."""
+        return "No impact" if self is Impact.NONE else f"{self.value.capitalize()} impact"
 
     @property
     def implied_state(self) -> ComponentState:

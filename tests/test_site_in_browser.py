@@ -1,0 +1,238 @@
+"""The example site as readers' browsers and third-party checkers see it.
+
+The example site is built once with the real `flare build`, served on 127.0.0.1 and opened in
+headless Debian Chromium (Playwright) at a desktop and a phone width, with and without
+JavaScript; axe-core checks accessibility and the Nu HTML Checker (vnu) checks the markup.
+Screenshots and axe reports land in tests/artifacts/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_NOW, REPO
+from support import ARTIFACTS, tool_missing
+from support.browser import (
+    Visit, axe_missing_reason, browser_missing_reason, launch, open_page, run_axe,
+)
+from support.checkers import (
+    describe, html_errors, is_known_material_message, run_vnu, vnu_missing_reason,
+    without_known_material_messages,
+)
+from support.serving import Server, serve
+
+FLARE = str(Path(sys.executable).parent / "flare")
+WIDTHS = (1280, 375)  # a desktop and a phone
+
+# What stock mkdocs-material's pages are known to fail in axe, and exactly where: the search
+# dialog (role="dialog" without a name) and the copyright line in the footer (its grey on the
+# footer's dark background). Any other serious or critical finding, or these on another element,
+# fails the test.
+KNOWN_MATERIAL_AXE_FINDINGS = {
+    ("aria-dialog-name", ".md-search"),
+    ("color-contrast", ".md-copyright"),
+}
+GRAVE = {"serious", "critical"}
+# What the site's own script (generator/assets/flare.js) adds to a page, and only it: the
+# "(3 hours ago)" note after each recent time. Left out when the text with and without
+# JavaScript is compared.
+SCRIPT_NOTES = (".flare-ago",)
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site copied to a temporary folder and built once with `flare build`."""
+    root = tmp_path_factory.mktemp("checkers")
+    source = root / "source"
+    source.mkdir()
+    for name in ("mkdocs.yml", "incidents", "site_src", "theme"):
+        path = REPO / name
+        if path.is_dir():
+            shutil.copytree(path, source / name)
+        elif path.is_file():
+            shutil.copy2(path, source / name)
+    output = root / "public"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    result = subprocess.run(
+        [FLARE, "build", str(source), "-d", str(output)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="module")
+def site_server(built_site: Path) -> Iterator[Server]:
+    with serve(built_site) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = browser_missing_reason()
+    if reason:
+        tool_missing(reason)
+    with launch() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def home(browser, site_server: Server) -> Iterator[dict[tuple[int, bool], Visit]]:
+    """The home page opened once at each width, with and without JavaScript, kept open."""
+    visits: dict[tuple[int, bool], Visit] = {}
+    try:
+        for width in WIDTHS:
+            for javascript in (True, False):
+                name = f"home-{width}" + ("" if javascript else "-nojs")
+                visits[width, javascript] = open_page(
+                    browser, site_server.url, name=name, width=width, javascript=javascript,
+                    now=EXAMPLE_NOW,
+                )
+        yield visits
+    finally:
+        for visit in visits.values():
+            visit.close()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def assert_no_problems(visit: Visit) -> None:
+    found = {kind: items for kind, items in visit.problems().items() if items}
+    assert not found, f"{visit.name} ({visit.url}):\n" + json.dumps(found, indent=2)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_home_page_loads_without_errors_and_asks_no_other_host(home, width, javascript):
+    visit = home[width, javascript]
+    assert_no_problems(visit)
+    assert "Public API" in visit.main_text()
+    assert visit.screenshot is not None and visit.screenshot.is_file()
+    assert visit.screenshot.parent == ARTIFACTS
+    shot_width, shot_height = png_size(visit.screenshot)
+    assert shot_width == width, f"the page is {shot_width}px wide in a {width}px viewport"
+    assert shot_height >= 300
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_without_javascript_the_home_page_shows_the_same_main_text(home, width):
+    with_script = home[width, True].main_text(exclude=SCRIPT_NOTES)
+    without_script = home[width, False].main_text()
+    assert "Public API" in without_script
+    assert without_script == with_script
+
+
+AXE_PAGES = [
+    ("", 1280),
+    ("", 375),
+    ("incidents/2026-08-04-file-storage-outage/", 1280),  # a resolved critical incident
+    ("incidents/2026-11-22-delayed-webhook-deliveries/", 375),  # the open one, on a phone
+    ("incidents/2026-12-08-database-upgrade/", 1280),  # upcoming maintenance
+    ("history/", 1280),
+    ("components/api/", 1280),
+]
+
+
+@pytest.mark.parametrize(("path", "width"), AXE_PAGES, ids=[f"{p or 'home'}@{w}" for p, w in AXE_PAGES])
+def test_axe_finds_nothing_serious_beyond_the_known_material_findings(
+    home, browser, site_server: Server, path: str, width: int
+):
+    reason = axe_missing_reason()
+    if reason:
+        tool_missing(reason)
+    name = (path.strip("/").replace("/", "-") or "home") + f"-{width}"
+    if path:
+        visit = open_page(browser, site_server.url + path, name=name, width=width, now=EXAMPLE_NOW)
+    else:
+        visit = home[width, True]
+    try:
+        assert_no_problems(visit)
+        violations = run_axe(visit.page)
+    finally:
+        if path:
+            visit.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = ARTIFACTS / f"axe-{name}.json"
+    report.write_text(json.dumps(violations, indent=2) + "\n", encoding="utf-8")
+    unexpected = [
+        {"id": violation["id"], "impact": violation["impact"], "help": violation["help"],
+         "target": target, "summary": summary}
+        for violation in violations if violation["impact"] in GRAVE
+        for target, summary in zip(violation["nodes"], violation["summaries"], strict=True)
+        if (violation["id"], target) not in KNOWN_MATERIAL_AXE_FINDINGS
+    ]
+    assert unexpected == [], (
+        f"axe found serious or critical problems (all its findings are in {report}):\n"
+        + json.dumps(unexpected, indent=2)
+    )
+
+
+def test_vnu_finds_no_html_error_beyond_materials_autocomplete_ones(built_site: Path):
+    reason = vnu_missing_reason()
+    if reason:
+        tool_missing(reason)
+    messages = run_vnu(built_site)
+    errors = html_errors(without_known_material_messages(messages))
+    assert errors == [], "vnu:\n" + describe(errors, built_site)
+    # vnu says nothing about a file it skipped: make sure every page was checked. Each stock
+    # page carries the two known messages; if mkdocs-material stops emitting them, drop the
+    # allowance in tests/support/checkers.py rather than this check.
+    pages = {f"file:{path.resolve()}" for path in built_site.rglob("*.html")}
+    checked = {m["url"] for m in messages if is_known_material_message(m)}
+    assert pages - checked == set()
+
+
+def test_under_a_sub_path_the_home_page_loads_with_its_css(browser, built_site: Path):
+    with serve(built_site, prefix="/status/") as server:
+        visit = open_page(
+            browser, server.url, name="home-under-status", width=1280, now=EXAMPLE_NOW
+        )
+        try:
+            assert_no_problems(visit)
+            assert server.errors() == []
+            assert "Public API" in visit.main_text()
+            stylesheets = [
+                url for status, url in visit.responses
+                if status == 200 and url.endswith(".css")
+            ]
+            assert stylesheets
+            assert all(url.startswith(server.url + "assets/") for url in stylesheets)
+            # the theme's stylesheet is applied, not only fetched
+            assert visit.page.evaluate(
+                "getComputedStyle(document.querySelector('.md-header')).position"
+            ) == "sticky"
+        finally:
+            visit.close()
+
+
+def test_the_server_serves_only_below_its_prefix_and_stops(built_site: Path):
+    with serve(built_site, prefix="status") as server:
+        assert server.url == f"http://127.0.0.1:{server.port}/status/"
+        with urllib.request.urlopen(server.url, timeout=5) as response:  # noqa: S310 - loopback
+            assert "Public API" in response.read().decode("utf-8")
+        with urllib.request.urlopen(server.origin + "/status", timeout=5) as response:  # noqa: S310
+            assert response.url == server.url
+        with pytest.raises(urllib.error.HTTPError) as outside:
+            urllib.request.urlopen(server.origin + "/index.html", timeout=5)  # noqa: S310
+        assert outside.value.code == 404
+        assert server.errors() == [(404, "/index.html")]
+        port = server.port
+    with socket.socket() as probe, pytest.raises(ConnectionRefusedError):
+        probe.settimeout(2)
+        probe.connect(("127.0.0.1", port))
