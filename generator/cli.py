@@ -111,6 +111,9 @@ def serve(site_dir: Path, dev_addr: str) -> None:
         mkdocs_serve(config_file=str(site_dir / CONFIG_NAME), dev_addr=dev_addr)
     except MkDocsException as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot serve on {dev_addr} ({error.strerror or error}); "
+              "choose another address with --dev-addr")
 
 
 @main.command()

@@ -225,3 +225,17 @@ def wait_for(get, condition, attempts: int = 120):
             return last
         time.sleep(0.5)
     pytest.fail(f"condition not met; last response: {str(last)[:300]!r}")
+
+
+def test_serve_on_a_busy_address_explains_itself_without_a_traceback(tmp_path: Path):
+    import socket
+
+    root = copy_example_site(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = flare("serve", str(root), "--dev-addr", f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
