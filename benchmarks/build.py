@@ -78,6 +78,7 @@ def main() -> None:
         root = Path(folder)
         shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
         shutil.copytree(REPO / "site_src", root / "site_src")
+        shutil.copytree(REPO / "theme", root / "theme")
         write_records(root / "incidents", options.records)
         for command in (("validate", str(root)), ("build", str(root), "-d", str(root / "site"))):
             seconds, mebibytes = run(*command)

@@ -35,7 +35,7 @@ def flare(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
 
 
 def copy_example_site(destination: Path) -> Path:
-    for name in ("mkdocs.yml", "incidents", "site_src"):
+    for name in ("mkdocs.yml", "incidents", "site_src", "theme"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, destination / name)

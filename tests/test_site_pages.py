@@ -389,19 +389,21 @@ def test_record_page_has_its_title_and_every_update_newest_first(page, record_id
 @pytest.mark.parametrize("record_id", sorted(RECORDS))
 def test_record_page_lists_its_affected_components(page, example_site, record_id):
     names = {component.id: component.name for component in example_site.settings.components}
-    table = content(page(f"incidents/{record_id}/")).xpath(".//table")[0]
-    during = (
-        "During the work" if record_id in MAINTENANCE_IDS else "Worst state in this incident"
+    (listing,) = content(page(f"incidents/{record_id}/")).xpath(
+        f".//ul[{has_class('flare-affected')}]"
     )
+    during = "During the work:" if record_id in MAINTENANCE_IDS else "Worst in this incident:"
+    rows = listing.xpath("./li")
 
-    assert [text(th) for th in table.xpath("./thead//th")] == ["Component", during, "State now"]
-    rows = table.xpath("./tbody/tr")
-    assert [text(row.xpath("./th")[0]) for row in rows] == [
+    assert [text(row.xpath("./a")[0]) for row in rows] == [
         names[component_id] for component_id in RECORDS[record_id]["components"]
     ]
-    assert [row.xpath("./th/a")[0].get("href") for row in rows] == [
+    assert [row.xpath("./a")[0].get("href") for row in rows] == [
         f"../../components/{component_id}/" for component_id in RECORDS[record_id]["components"]
     ]
+    for row in rows:
+        worst, now = row.xpath(f"./span[{has_class('flare-affected__state')}]")
+        assert text(worst).startswith(during) and text(now).startswith("Now:")
 
 
 @pytest.mark.parametrize("record_id", INCIDENT_IDS)
@@ -751,3 +753,20 @@ def test_only_the_first_history_page_is_in_the_navigation(paginated_site):
     titles = [text(a) for a in nav.xpath(f".//a[{has_class('md-nav__link')}]")]
     assert "History" in titles
     assert not [title for title in titles if "page 2" in title or "Incident number" in title]
+
+
+def test_the_storage_outage_shows_each_components_worst_state_and_its_state_now(page):
+    (listing,) = content(page("incidents/2026-08-04-file-storage-outage/")).xpath(
+        f".//ul[{has_class('flare-affected')}]"
+    )
+    shown = {
+        text(row.xpath("./a")[0]): [
+            text(badge) for badge in row.xpath(f".//span[{has_class('flare-state__label')}]")
+        ]
+        for row in listing.xpath("./li")
+    }
+    assert shown == {
+        "File storage": ["Major outage", "Operational"],
+        "Reports and exports": ["Major outage", "Operational"],
+        "Public API": ["Partial outage", "Operational"],
+    }
