@@ -139,6 +139,7 @@ def test_without_javascript_the_home_page_shows_the_same_main_text(home, width):
 AXE_PAGES = [
     ("", 1280),
     ("", 375),
+    ("#dark", 1280),  # the home page in the dark palette
     ("incidents/2026-08-04-file-storage-outage/", 1280),  # a resolved critical incident
     ("incidents/2026-11-22-delayed-webhook-deliveries/", 375),  # the open one, on a phone
     ("incidents/2026-12-08-database-upgrade/", 1280),  # upcoming maintenance
@@ -154,16 +155,19 @@ def test_axe_finds_nothing_serious_beyond_the_known_material_findings(
     reason = axe_missing_reason()
     if reason:
         tool_missing(reason)
-    name = (path.strip("/").replace("/", "-") or "home") + f"-{width}"
-    if path:
-        visit = open_page(browser, site_server.url + path, name=name, width=width, now=EXAMPLE_NOW)
+    scheme = "dark" if path == "#dark" else "light"
+    path = path.removeprefix("#dark")
+    name = (path.strip("/").replace("/", "-") or "home") + f"-{width}-{scheme}"
+    if path or scheme == "dark":
+        visit = open_page(browser, site_server.url + path, name=name, width=width,
+                          now=EXAMPLE_NOW, color_scheme=scheme)
     else:
         visit = home[width, True]
     try:
         assert_no_problems(visit)
         violations = run_axe(visit.page)
     finally:
-        if path:
+        if path or scheme == "dark":
             visit.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = ARTIFACTS / f"axe-{name}.json"

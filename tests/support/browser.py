@@ -157,6 +157,7 @@ def open_page(
     now: datetime | None = None,
     timezone: str = "UTC",
     locale: str = "en-US",
+    color_scheme: str = "light",
     settle_ms: int = 300,
 ) -> Visit:
     """Open ``url`` at ``width``×``height`` in a fresh context and wait until it has loaded.
@@ -164,8 +165,8 @@ def open_page(
     The returned Visit keeps its page open (for ``run_axe`` or more checks): call ``close()``.
     A full-page screenshot is saved to ``tests/artifacts/<name>.png``. ``now`` fixes the page's
     clock (``Date.now()``), so that what scripts compute from it ("3 hours ago") and the
-    screenshots do not depend on when the test runs; ``timezone`` and ``locale`` are the
-    reader's.
+    screenshots do not depend on when the test runs; ``timezone``, ``locale`` and
+    ``color_scheme`` (light or dark, which picks the site's palette) are the reader's.
     """
     context = browser.new_context(
         viewport={"width": width, "height": height},
@@ -173,6 +174,7 @@ def open_page(
         service_workers="block",
         timezone_id=timezone,
         locale=locale,
+        color_scheme=color_scheme,
     )
     if now is not None:
         context.clock.set_fixed_time(now)
