@@ -1,0 +1,100 @@
+"""Golden files: a small site's pages compared with the committed expected output.
+
+Any change in what a reader sees shows up in review as a diff of tests/golden/. After an
+intended change, regenerate them and read the diff before committing:
+
+    FLARE_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import SiteFolder
+from test_cli import flare
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("FLARE_UPDATE_GOLDEN") == "1"
+
+RECORDS = {
+    "2026/2026-11-03-api-errors.yaml": """\
+        title: Elevated error rates on the public API
+        impact: major
+        components: [api, web]
+        updates:
+          - at: 2026-11-03T14:05:00Z
+            status: investigating
+            components: {api: major_outage}
+            body: |
+              Some requests to the API fail with **503** errors. Next update in 30 minutes.
+          - at: 2026-11-03T14:40:00Z
+            status: identified
+            components: {api: partial_outage}
+            body: A failed deploy; we are rolling it back. See https://docs.example.com/api.
+          - at: 2026-11-03T16:10:00+01:00
+            status: resolved
+            body: Error rates are back to normal.
+        """,
+    "2026/2026-11-22-email-delays.yaml": """\
+        title: Email notifications delayed
+        impact: minor
+        components: [email]
+        updates:
+          - at: 2026-11-22T21:40:00Z
+            status: investigating
+            body: Notifications arrive up to 20 minutes late.
+        """,
+    "2026/2026-12-08-upgrade.yaml": """\
+        kind: maintenance
+        title: Database upgrade
+        components: [api, web]
+        scheduled: {start: 2026-12-08T02:00:00Z, end: 2026-12-08T04:00:00Z}
+        updates:
+          - at: 2026-11-20T10:00:00Z
+            status: scheduled
+            body: The API may answer slowly for a few minutes.
+        """,
+}
+PAGES = {
+    "status": "",
+    "incident": "incidents/2026-11-03-api-errors/",
+    "open-incident": "incidents/2026-11-22-email-delays/",
+    "maintenance": "incidents/2026-12-08-upgrade/",
+    "history": "history/",
+    "component": "components/api/",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = SiteFolder(tmp_path_factory.mktemp("golden"))
+    for name, text in RECORDS.items():
+        site.record(name, text)
+    result = flare("build", str(site.root), "-d", str(site.root / "site"))
+    assert result.returncode == 0, result.stderr
+    return site.root / "site"
+
+
+def main_content(page: Path) -> str:
+    """The page's article, as Flare rendered it, one element per line."""
+    tree = lxml.html.parse(str(page))
+    (article,) = tree.xpath("//article[contains(@class, 'md-content__inner')]")
+    html = lxml.html.tostring(article, encoding="unicode", pretty_print=True)
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_page_reads_as_committed(built: Path, name: str):
+    actual = main_content(built / PAGES[name] / "index.html")
+    golden = GOLDEN / f"{name}.html"
+    if UPDATE:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.is_file(), f"{golden} is missing: run with FLARE_UPDATE_GOLDEN=1 to write it"
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{PAGES[name] or 'the home page'} changed; if that is intended, regenerate "
+        "tests/golden/ (see this module's docstring) and review the diff"
+    )
