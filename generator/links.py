@@ -1,0 +1,60 @@
+"""Absolute addresses of the site's pages and outputs, for everything read away from the site.
+
+Pages link to each other relatively (the site works under any sub-path), but a feed entry, an
+API object or a calendar event is read in another program and needs the full address. The
+paths here are the ones the MkDocs plugin gives the pages (directory URLs, ``incidents/<id>/``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SITE_FEED = ("history.atom", "history.rss")
+CALENDAR = "maintenance.ics"
+API_ROOT = "api/v2/"
+BADGES = "badges/"
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Addresses under ``site_url`` (MkDocs' ``site_url``: scheme, host and path, ending in /)."""
+
+    site_url: str
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.site_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(
+                f"site_url must be the site's full address, such as https://status.example.com/,"
+                f" not {self.site_url!r}"
+            )
+        if not self.site_url.endswith("/"):
+            object.__setattr__(self, "site_url", self.site_url + "/")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.site_url).hostname or ""
+
+    def url(self, path: str = "") -> str:
+        """The absolute address of ``path``, relative to the site's root."""
+        return self.site_url + path
+
+    def record(self, record_id: str) -> str:
+        return self.url(record_path(record_id))
+
+    def component(self, component_id: str) -> str:
+        return self.url(component_path(component_id))
+
+
+def record_path(record_id: str) -> str:
+    return f"incidents/{record_id}/"
+
+
+def component_path(component_id: str) -> str:
+    return f"components/{component_id}/"
+
+
+def component_feed_paths(component_id: str) -> tuple[str, str]:
+    """The Atom and RSS feeds of one component, beside its page."""
+    return (f"{component_path(component_id)}history.atom", f"{component_path(component_id)}history.rss")
