@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # What only the tests need, kept out of `make build`: the pip `test` extra (pytest, Playwright),
-# the checkers pinned in package-lock.json (vnu-jar, axe-core) and Debian's chromium.
+# the checkers pinned in package-lock.json (vnu-jar, axe-core), and Debian's chromium and jing.
 TEST_STAMP := $(VENV)/.installed-test
 NPM_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: build test test-tools chromium validate serve schema clean
+.PHONY: build test test-tools chromium jing validate serve schema clean
 
 build: $(STAMP)
 	$(BIN)/flare build
@@ -18,7 +18,7 @@ test: test-tools
 	$(BIN)/python -m pytest
 
 # Installs only what is missing; safe to run again.
-test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium
+test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium jing
 
 validate: $(STAMP)
 	$(BIN)/flare validate
@@ -58,6 +58,19 @@ chromium:
 	else \
 		echo "warning: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium):" \
 			"the browser tests will be skipped" >&2; \
+	fi
+
+# Debian's jing, which checks the Atom feeds against RFC 4287's schema (tests/atom.rnc). Needs
+# root; without it the schema tests skip and say why (unless FLARE_REQUIRE_CHECKERS=1).
+jing:
+	@if command -v jing >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian jing for the feed tests"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jing; \
+	else \
+		echo "warning: jing is missing and installing it needs root (apt-get install jing):" \
+			"the Atom schema tests will be skipped" >&2; \
 	fi
 
 clean:

@@ -16,6 +16,23 @@ API_ROOT = "api/v2/"
 BADGES = "badges/"
 
 
+class OutputPaths:
+    """Where the subscriber outputs live, relative to the site's root, for pages to link to."""
+
+    site_feeds = SITE_FEED
+    calendar = CALENDAR
+    api_summary = f"{API_ROOT}summary.json"
+    status_badge = f"{BADGES}status.svg"
+
+    @staticmethod
+    def component_feeds(component_id: str) -> tuple[str, str]:
+        return component_feed_paths(component_id)
+
+    @staticmethod
+    def component_badge(component_id: str) -> str:
+        return f"{BADGES}{component_id}.svg"
+
+
 @dataclass(frozen=True)
 class SiteLinks:
     """Addresses under ``site_url`` (MkDocs' ``site_url``: scheme, host and path, ending in /)."""
@@ -56,5 +73,10 @@ def component_path(component_id: str) -> str:
 
 
 def component_feed_paths(component_id: str) -> tuple[str, str]:
-    """The Atom and RSS feeds of one component, beside its page."""
-    return (f"{component_path(component_id)}history.atom", f"{component_path(component_id)}history.rss")
+    """The Atom and RSS feeds of one component.
+
+    They sit at the site's root like the site-wide feeds: mkdocs-material fetches
+    ``sitemap.xml`` beside every ``<link rel="alternate">`` a page announces (for its language
+    switcher), and a feed in a sub-folder would make each page view ask for a missing file.
+    """
+    return (f"history-{component_id}.atom", f"history-{component_id}.rss")

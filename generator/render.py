@@ -13,6 +13,7 @@ from datetime import date, datetime
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.links import OutputPaths
 from generator.markup import render_markdown
 from generator.structure.components import SiteSettings
 from generator.views import (
@@ -70,6 +71,7 @@ class Renderer:
             component_page_path=component_page_path,
             history_page_path=history_page_path,
             status_page_path=STATUS_PAGE_PATH,
+            outputs=OutputPaths,
             components=self.components,
         )
 

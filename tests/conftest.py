@@ -31,6 +31,7 @@ plugins:
           group: Platform
         - id: email
           name: Email
+site_url: https://status.test.example/
 """
 
 RESOLVED_INCIDENT = """\

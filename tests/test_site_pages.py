@@ -263,7 +263,7 @@ def test_home_has_no_maintenance_in_progress_section(page):
     assert "Maintenance in progress" not in headings
     assert section(home, "flare-maintenance-now") is None
     assert headings == [
-        "Active incidents", "Upcoming maintenance", "Components", "Past incidents",
+        "Active incidents", "Upcoming maintenance", "Components", "Past incidents", "Subscribe",
     ]
 
 

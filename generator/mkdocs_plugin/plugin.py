@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files as package_files
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -35,7 +36,13 @@ from generator.render import (
     history_page_path,
     record_page_path,
 )
+from generator.badges import badge_files
+from generator.calendar import calendar_files
+from generator.feeds import feed_files
+from generator.links import SITE_FEED, SiteLinks, component_feed_paths
 from generator.settings import settings_from_options
+from generator.statuspage import statuspage_api_files
+from generator.structure.components import Component
 from generator.structure.site import Site
 from generator.validation import load_site
 from generator.views import SiteViews
@@ -63,6 +70,7 @@ class FlareConfig(Config):
 
     incidents_dir = c.Type(str, default="incidents")
     timezone = c.Type(str, default="UTC")
+    feed_entries = c.Type(int, default=100)
     components = c.Type(list, default=[])
 
 
@@ -72,6 +80,7 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         self.now: datetime | None = None
         self._preloaded: tuple[Site, datetime] | None = None
         self._pages: dict[str, GeneratedPage] = {}
+        self.links: SiteLinks | None = None
 
     def preload(self, site: Site, now: datetime) -> None:
         """Use records the caller has already loaded and validated (``flare build`` does)."""
@@ -87,6 +96,13 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             for warning in self.site.warnings:
                 # Not log.warning: suspicious records must not fail a build run with --strict.
                 log.info(warning.format(Path(config.config_file_path).parent))
+        try:
+            self.links = SiteLinks(config.site_url or "")
+        except ValueError as error:
+            raise PluginError(
+                f"{error}: set site_url in mkdocs.yml; feeds, the API and the calendar are "
+                "read away from the site and need the full address of its pages"
+            ) from None
         config.extra_css.append(f"{ASSETS_DIR}/flare.css")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
@@ -118,6 +134,39 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             return html
         return generated.render(self._resolve_url_for(page, files))
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Announce the feeds in every page's head, so readers and browsers discover them."""
+        feeds = [("Atom", SITE_FEED[0], "application/atom+xml"),
+                 ("RSS", SITE_FEED[1], "application/rss+xml")]
+        component = self._component_of(page)
+        if component is not None:
+            atom, rss = component_feed_paths(component.id)
+            feeds += [(f"{component.name}, Atom", atom, "application/atom+xml"),
+                      (f"{component.name}, RSS", rss, "application/rss+xml")]
+        tags = "".join(
+            f'<link rel="alternate" type="{kind}" title="{escape(f"{config.site_name}: {title}")}"'
+            f' href="{escape(get_relative_url(path, page.url))}">'
+            for title, path, kind in feeds
+        )
+        return output.replace("</head>", f"{tags}</head>", 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges."""
+        assert self.site is not None and self.now is not None
+        site, now, links = self.site, self.now, self.links
+        outputs = {
+            **feed_files(site, now, links, title=config.site_name,
+                         entries=site.settings.feed_entries),
+            **statuspage_api_files(site, now, links, page_name=config.site_name),
+            **calendar_files(site, now, links, name=config.site_name),
+            **badge_files(site, now),
+        }
+        root = Path(config.site_dir)
+        for path, content in sorted(outputs.items()):
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
@@ -135,10 +184,19 @@ class FlarePlugin(BasePlugin[FlareConfig]):
                 "the status records are invalid:\n" + invalid.report(config_file.parent)
             ) from None
 
+    def _component_of(self, page: Page) -> Component | None:
+        assert self.site is not None
+        for component in self.site.settings.components:
+            if page.file.src_uri == component_page_path(component.id):
+                return component
+        return None
+
     def _resolve_url_for(self, page: Page, files: Files) -> UrlFor:
         """Links relative to ``page``, so the site works under any sub-path."""
 
         def url_for(path: str) -> str:
+            if not path.endswith(".md"):  # an output written after the build, not a page
+                return get_relative_url(path, page.url)
             target = files.get_file_from_path(path)
             if target is None:
                 raise PluginError(f"Flare links to {path}, which is not part of the site")

@@ -6,7 +6,14 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    StringConstraints,
+    field_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
@@ -51,6 +58,9 @@ class SiteSettings(BaseModel):
 
     incidents_dir: Text = "incidents"
     timezone: Text = "UTC"
+    feed_entries: PositiveInt = Field(
+        default=100, description="How many of the newest entries each feed holds."
+    )
     components: list[Component] = Field(min_length=1)
 
     @field_validator("timezone")

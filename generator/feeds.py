@@ -1,0 +1,188 @@
+"""Atom 1.0 and RSS 2.0 feeds of the incident history, for readers that subscribe.
+
+    files = feed_files(site, now, SiteLinks("https://status.example.com/"), title="Example Status")
+    files["history.atom"]                      # every record
+    files["history-api.rss"]        # the records listing the component ``api``
+
+Every update of every record is an entry of its own, so a feed reader shows each new update as
+something new. An entry's id is a ``tag:`` URI (RFC 4151) made of the site's host, the record's
+id and the update's time and status: it never depends on when the site was built or on where
+the entry sits in the list, so readers do not show an entry twice after a rebuild.
+
+The files depend on (records, now) alone: a feed's ``updated`` is its newest entry's time, so an
+unchanged history gives byte-identical feeds whenever it is rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup
+
+from generator.links import SITE_FEED, SiteLinks, component_feed_paths
+from generator.markup import render_markdown
+from generator.structure.components import SiteSettings
+from generator.structure.records import Incident, IncidentUpdate, MaintenanceUpdate, Record
+from generator.structure.site import Site
+
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+# Named without a version: a version number would change every feed's bytes on each release.
+GENERATOR = "Flare"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One feed entry, in neither format yet."""
+
+    id: str
+    title: str
+    at: datetime
+    link: str
+    content: Markup
+    record_id: str
+    components: tuple[str, ...]  # the record's components: which component feeds hold it
+    position: int  # in the record's timeline, to order updates posted at the same instant
+
+    @property
+    def order(self) -> tuple[datetime, str, int]:
+        """Oldest first; ties go by record id, then by the record's timeline."""
+        return self.at, self.record_id, self.position
+
+
+def feed_files(
+    site: Site, now: datetime, links: SiteLinks, *, title: str, entries: int = 100
+) -> dict[str, bytes]:
+    """The Atom and RSS feeds of the site and of each component, by path under the site root.
+
+    Each feed holds its ``entries`` newest entries, newest first. Updates posted after ``now``
+    are left out until they are due. ``title`` is the site's name.
+    """
+    if entries < 1:
+        raise ValueError(f"a feed holds at least one entry, not {entries}")
+    everything = sorted(_all_entries(site, now, links), key=lambda entry: entry.order, reverse=True)
+    description = f"Incidents and maintenance on {title}"
+    files = _feed_pair(
+        SITE_FEED, everything[:entries], links, now,
+        title=title, site_title=title, description=description, alternate=links.url(),
+    )
+    for component in site.settings.components:
+        touching = [entry for entry in everything if component.id in entry.components]
+        files |= _feed_pair(
+            component_feed_paths(component.id), touching[:entries], links, now,
+            title=f"{title}: {component.name}", site_title=title,
+            description=f"Incidents and maintenance affecting {component.name} on {title}",
+            alternate=links.component(component.id),
+        )
+    return files
+
+
+def _all_entries(site: Site, now: datetime, links: SiteLinks) -> Iterator[_Entry]:
+    """Every entry a feed can hold: one per update posted by ``now``.
+
+    Post-mortems get an entry of their own when records carry them; they are gathered here.
+    """
+    for record in site.records:
+        yield from _update_entries(record, site.settings, now, links)
+
+
+def _update_entries(
+    record: Record, settings: SiteSettings, now: datetime, links: SiteLinks
+) -> Iterator[_Entry]:
+    page = links.record(record.id)
+    noun = "incident" if isinstance(record, Incident) else "maintenance"
+    ids = _update_ids(record, links)
+    for position, (update, entry_id) in enumerate(zip(record.timeline, ids, strict=True)):
+        if update.at > now:
+            continue
+        yield _Entry(
+            id=entry_id,
+            title=f"[{update.status.label}] {record.title}",
+            at=update.at,
+            link=page,
+            content=_content(update, settings, noun, page),
+            record_id=record.id,
+            components=tuple(record.components),
+            position=position,
+        )
+
+
+def _update_ids(record: Record, links: SiteLinks) -> list[str]:
+    """``tag:<host>,<UTC date>:incidents/<record id>/updates/<UTC time>-<status>`` per update.
+
+    Updates of one record posted at the same second with the same status are numbered in the
+    file's order: the second is ``...-resolved-2``, the third ``...-resolved-3``.
+    """
+    seen: Counter[str] = Counter()
+    ids = []
+    for update in record.timeline:
+        utc = update.at.astimezone(UTC)
+        name = f"{utc:%Y%m%dT%H%M%SZ}-{update.status.value}"
+        seen[name] += 1
+        suffix = f"-{seen[name]}" if seen[name] > 1 else ""
+        ids.append(
+            f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{record.id}/updates/{name}{suffix}"
+        )
+    return ids
+
+
+def _content(
+    update: IncidentUpdate | MaintenanceUpdate, settings: SiteSettings, noun: str, page: str
+) -> Markup:
+    """The body as sanitised HTML, the component states it sets, and the way to the page."""
+    parts = [render_markdown(update.body)]
+    if isinstance(update, IncidentUpdate) and update.components:
+        states = Markup("").join(
+            Markup("<li>{}: {}</li>").format(settings.component(component_id).name, state.label)
+            for component_id, state in update.components.items()
+        )
+        parts.append(Markup("<p>Component status:</p>\n<ul>{}</ul>").format(states))
+    parts.append(Markup('<p>View the {}: <a href="{}">{}</a></p>').format(noun, page, page))
+    return Markup("\n").join(parts)
+
+
+def _feed_pair(
+    paths: tuple[str, str], entries: list[_Entry], links: SiteLinks, now: datetime, *,
+    title: str, site_title: str, description: str, alternate: str,
+) -> dict[str, bytes]:
+    """One list of entries (newest first) as an Atom file and an RSS file."""
+    atom_path, rss_path = paths
+    feed_entries = [_feed_entry(entry) for entry in entries]
+    updated = entries[0].at if entries else now
+    files = {}
+    for path, media_type, write in (
+        (atom_path, ATOM_TYPE, FeedGenerator.atom_str),
+        (rss_path, RSS_TYPE, FeedGenerator.rss_str),
+    ):
+        feed = FeedGenerator()
+        feed.id(links.url(path))
+        feed.title(title)
+        feed.subtitle(description)  # also RSS's channel description
+        feed.author(name=site_title, uri=links.url())
+        feed.generator(GENERATOR)
+        # RSS takes its channel <link> from the last link given, and its atom:link from the
+        # first rel="self": self first, the page second.
+        feed.link(href=links.url(path), rel="self", type=media_type)
+        feed.link(href=alternate, rel="alternate", type="text/html")
+        # Also RSS's lastBuildDate, which feedgen would otherwise set to the build machine's clock.
+        feed.updated(updated)
+        for feed_entry in feed_entries:
+            feed.add_entry(feed_entry, order="append")
+        files[path] = write(feed, pretty=True)
+    return files
+
+
+def _feed_entry(entry: _Entry) -> FeedEntry:
+    feed_entry = FeedEntry()
+    feed_entry.id(entry.id)  # also RSS's guid, with isPermaLink="false"
+    feed_entry.title(entry.title)
+    feed_entry.link(href=entry.link, rel="alternate", type="text/html")
+    feed_entry.content(str(entry.content), type="html")  # RSS's description, escaped
+    feed_entry.published(entry.at)  # also RSS's pubDate
+    feed_entry.updated(entry.at)
+    return feed_entry
