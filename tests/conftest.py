@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,6 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+FLARE = str(Path(sys.executable).parent / "flare")
 
 # The instant the example site's tests describe: the morning after the open webhook incident began.
 EXAMPLE_NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -105,3 +110,31 @@ def example_site():
     from generator.validation import load_site
 
     return load_site(REPO / "mkdocs.yml", EXAMPLE_NOW)
+
+
+def flare(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `flare` command with the example's reference instant as SOURCE_DATE_EPOCH."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    return subprocess.run(
+        [FLARE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def copy_example_site(destination: Path) -> Path:
+    for name in ("mkdocs.yml", "incidents", "site_src", "theme"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built once with `flare build`, for tests that only read the output."""
+    root = copy_example_site(tmp_path_factory.mktemp("example-build"))
+    result = flare("build", str(root), "-d", str(root / "site"))
+    assert result.returncode == 0, result.stderr
+    return root / "site"

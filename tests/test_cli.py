@@ -5,16 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, REPO
-
-FLARE = str(Path(sys.executable).parent / "flare")
+from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
 
 BROKEN_RECORD = """\
 title: Broken on purpose
@@ -25,23 +21,6 @@ updates:
     status: investigatng
     body: Something is wrong.
 """
-
-
-def flare(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
-    return subprocess.run(
-        [FLARE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
-
-
-def copy_example_site(destination: Path) -> Path:
-    for name in ("mkdocs.yml", "incidents", "site_src", "theme"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name)
-        else:
-            shutil.copy2(source, destination / name)
-    return destination
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:

@@ -14,8 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import SiteFolder
-from test_cli import flare
+from conftest import SiteFolder, flare
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("FLARE_UPDATE_GOLDEN") == "1"

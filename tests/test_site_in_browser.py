@@ -9,11 +9,8 @@ Screenshots and axe reports land in tests/artifacts/ (not committed).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import struct
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -22,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, REPO
+from conftest import EXAMPLE_NOW
 from support import ARTIFACTS, tool_missing
 from support.browser import (
     Visit, axe_missing_reason, browser_missing_reason, launch, open_page, run_axe,
@@ -50,25 +47,9 @@ SCRIPT_NOTES = (".flare-ago",)
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site copied to a temporary folder and built once with `flare build`."""
-    root = tmp_path_factory.mktemp("checkers")
-    source = root / "source"
-    source.mkdir()
-    for name in ("mkdocs.yml", "incidents", "site_src", "theme"):
-        path = REPO / name
-        if path.is_dir():
-            shutil.copytree(path, source / name)
-        elif path.is_file():
-            shutil.copy2(path, source / name)
-    output = root / "public"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
-    result = subprocess.run(
-        [FLARE, "build", str(source), "-d", str(output)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return output
+def built_site(example_build: Path) -> Path:
+    """The example site as `flare build` wrote it."""
+    return example_build
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,9 @@ import pytest
 import yaml
 from lxml.html import HtmlElement
 
-from conftest import EXAMPLE_NOW, REPO, SiteFolder
+from conftest import EXAMPLE_NOW, REPO, SiteFolder, flare
 from generator.state import component_states_at
 from generator.uptime import UPTIME_RULE
-from test_cli import copy_example_site, flare
 
 # The example records, as their authors wrote them; a record's id is its file stem.
 RECORD_FILES = {
@@ -121,13 +120,9 @@ def markdown_as_text(body: str) -> str:
 
 # -- the example site, built once ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example site copied to a temporary folder and built with `flare build -d`."""
-    root = copy_example_site(tmp_path_factory.mktemp("example"))
-    output = root.parent / "site"
-    result = flare("build", str(root), "-d", str(output))
-    assert result.returncode == 0, result.stderr
-    return output
+def site(example_build: Path) -> Path:
+    """The example site as `flare build` wrote it."""
+    return example_build
 
 
 @pytest.fixture(scope="module")

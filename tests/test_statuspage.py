@@ -595,22 +595,16 @@ def test_the_same_records_and_instant_give_the_same_bytes(example_site, example_
 
 # -- a real client --------------------------------------------------------------------------
 def test_the_statuspage_prometheus_exporter_reads_our_summary(
-    example_site, example_now, tmp_path: Path
+    example_site, example_now, example_build: Path, tmp_path: Path
 ):
-    """statuspage-prometheus-exporter, run once as a cron job would, against our files."""
+    """statuspage-prometheus-exporter, run once as a cron job would, against the built site."""
     if importlib.util.find_spec("statuspage_prometheus_exporter") is None:
         tool_missing("statuspage-prometheus-exporter is not installed: pip install -e '.[test]'")
     from prometheus_client.parser import text_string_to_metric_families
 
-    site_dir, run_dir = tmp_path / "site", tmp_path / "exporter"
+    run_dir = tmp_path / "exporter"
     run_dir.mkdir()
-    for path, content in statuspage_api_files(
-        example_site, example_now, LINKS, page_name=PAGE_NAME
-    ).items():
-        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / path).write_bytes(content)
-
-    with serve(site_dir) as server:
+    with serve(example_build) as server:
         services = run_dir / "services.json"
         services.write_text(json.dumps({
             "flare": {"url": server.url_for("api/v2/summary.json"), "name": PAGE_NAME},

@@ -3,7 +3,6 @@ exhaust memory or crash the process."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
