@@ -46,7 +46,8 @@ def write_records(incidents: Path, count: int, seed: int = 7) -> None:
                 f"  - at: {at.isoformat()}",
                 f"    status: {status}",
                 f"    components: {{{components[0]}: {rng.choice(STATES)}}}"
-                if status == "identified" else "",
+                if status == "identified"
+                else "",
                 "    body: |",
                 "      We are looking into **elevated error rates**; next update in 30 minutes.",
             ]
@@ -82,8 +83,10 @@ def main() -> None:
         write_records(root / "incidents", options.records)
         for command in (("validate", str(root)), ("build", str(root), "-d", str(root / "site"))):
             seconds, mebibytes = run(*command)
-            print(f"flare {command[0]:<8} {options.records:>6} records: "
-                  f"{seconds:6.2f} s, peak RSS {mebibytes:6.1f} MiB")
+            print(
+                f"flare {command[0]:<8} {options.records:>6} records: "
+                f"{seconds:6.2f} s, peak RSS {mebibytes:6.1f} MiB"
+            )
         pages = sum(1 for _ in (root / "site").rglob("index.html"))
         size = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
         print(f"site: {pages} pages, {size / 1_048_576:.1f} MiB")

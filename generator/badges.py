@@ -56,20 +56,92 @@ BASELINE = 14
 # Advance widths at 11px, approximately, of Verdana or of DejaVu Sans (what Linux shows in its
 # place), whichever is wider, rounded up to a tenth of a pixel.
 _WIDTHS: dict[str, float] = {
-    " ": 3.9, "!": 4.5, '"': 5.1, "#": 9.3, "$": 7.0, "%": 11.9, "&": 8.6, "'": 3.1,
-    "(": 5.0, ")": 5.0, "*": 7.0, "+": 9.3, ",": 4.1, "-": 5.0, ".": 4.1, "/": 5.0,
-    ":": 5.0, ";": 5.0, "<": 9.3, "=": 9.3, ">": 9.3, "?": 6.0, "@": 11.0, "[": 5.0,
-    "\\": 5.0, "]": 5.0, "^": 9.3, "_": 7.0, "`": 7.0, "{": 7.0, "|": 5.0, "}": 7.0,
+    " ": 3.9,
+    "!": 4.5,
+    '"': 5.1,
+    "#": 9.3,
+    "$": 7.0,
+    "%": 11.9,
+    "&": 8.6,
+    "'": 3.1,
+    "(": 5.0,
+    ")": 5.0,
+    "*": 7.0,
+    "+": 9.3,
+    ",": 4.1,
+    "-": 5.0,
+    ".": 4.1,
+    "/": 5.0,
+    ":": 5.0,
+    ";": 5.0,
+    "<": 9.3,
+    "=": 9.3,
+    ">": 9.3,
+    "?": 6.0,
+    "@": 11.0,
+    "[": 5.0,
+    "\\": 5.0,
+    "]": 5.0,
+    "^": 9.3,
+    "_": 7.0,
+    "`": 7.0,
+    "{": 7.0,
+    "|": 5.0,
+    "}": 7.0,
     "~": 9.3,
     **dict.fromkeys("0123456789", 7.0),
-    "A": 7.8, "B": 7.6, "C": 7.7, "D": 8.5, "E": 7.0, "F": 6.4, "G": 8.6, "H": 8.3,
-    "I": 5.1, "J": 5.0, "K": 7.7, "L": 6.2, "M": 9.5, "N": 8.3, "O": 8.7, "P": 6.7,
-    "Q": 8.7, "R": 7.7, "S": 7.6, "T": 6.8, "U": 8.1, "V": 7.6, "W": 11.0, "X": 7.6,
-    "Y": 6.8, "Z": 7.6,
-    "a": 6.8, "b": 7.0, "c": 6.1, "d": 7.0, "e": 6.8, "f": 3.9, "g": 7.0, "h": 7.0,
-    "i": 3.1, "j": 3.8, "k": 6.6, "l": 3.1, "m": 10.8, "n": 7.0, "o": 6.8, "p": 7.0,
-    "q": 7.0, "r": 4.8, "s": 5.8, "t": 4.4, "u": 7.0, "v": 6.6, "w": 9.1, "x": 6.6,
-    "y": 6.6, "z": 5.9,
+    "A": 7.8,
+    "B": 7.6,
+    "C": 7.7,
+    "D": 8.5,
+    "E": 7.0,
+    "F": 6.4,
+    "G": 8.6,
+    "H": 8.3,
+    "I": 5.1,
+    "J": 5.0,
+    "K": 7.7,
+    "L": 6.2,
+    "M": 9.5,
+    "N": 8.3,
+    "O": 8.7,
+    "P": 6.7,
+    "Q": 8.7,
+    "R": 7.7,
+    "S": 7.6,
+    "T": 6.8,
+    "U": 8.1,
+    "V": 7.6,
+    "W": 11.0,
+    "X": 7.6,
+    "Y": 6.8,
+    "Z": 7.6,
+    "a": 6.8,
+    "b": 7.0,
+    "c": 6.1,
+    "d": 7.0,
+    "e": 6.8,
+    "f": 3.9,
+    "g": 7.0,
+    "h": 7.0,
+    "i": 3.1,
+    "j": 3.8,
+    "k": 6.6,
+    "l": 3.1,
+    "m": 10.8,
+    "n": 7.0,
+    "o": 6.8,
+    "p": 7.0,
+    "q": 7.0,
+    "r": 4.8,
+    "s": 5.8,
+    "t": 4.4,
+    "u": 7.0,
+    "v": 6.6,
+    "w": 9.1,
+    "x": 6.6,
+    "y": 6.6,
+    "z": 5.9,
 }
 _WIDE = 11.0  # a full-width character (CJK and the like): one em
 _UNKNOWN = 8.0  # anything else the table lacks: wider than most letters
@@ -97,34 +169,49 @@ def badge_svg(label: str, state: ComponentState) -> bytes:
     width = label_width + message_width
     name = f"{label}: {message}"
 
-    svg = ET.Element("svg", {
-        "xmlns": SVG_NAMESPACE,
-        "width": str(width),
-        "height": str(HEIGHT),
-        "viewBox": f"0 0 {width} {HEIGHT}",
-        "role": "img",
-        "aria-label": name,
-    })
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "width": str(width),
+            "height": str(HEIGHT),
+            "viewBox": f"0 0 {width} {HEIGHT}",
+            "role": "img",
+            "aria-label": name,
+        },
+    )
     ET.SubElement(svg, "title").text = name
     r = RADIUS
     # The label's box with its left corners rounded, the message's with its right ones.
-    ET.SubElement(svg, "path", {
-        "fill": LABEL_COLOUR,
-        "d": f"M{r} 0H{label_width}V{HEIGHT}H{r}A{r} {r} 0 0 1 0 {HEIGHT - r}"
-             f"V{r}A{r} {r} 0 0 1 {r} 0Z",
-    })
-    ET.SubElement(svg, "path", {
-        "fill": COLOURS[state],
-        "d": f"M{label_width} 0H{width - r}A{r} {r} 0 0 1 {width} {r}V{HEIGHT - r}"
-             f"A{r} {r} 0 0 1 {width - r} {HEIGHT}H{label_width}Z",
-    })
-    text = ET.SubElement(svg, "g", {
-        "fill": "#fff",
-        "text-anchor": "middle",
-        "font-family": FONT_FAMILY,
-        "font-size": str(FONT_SIZE),
-        "aria-hidden": "true",
-    })
+    ET.SubElement(
+        svg,
+        "path",
+        {
+            "fill": LABEL_COLOUR,
+            "d": f"M{r} 0H{label_width}V{HEIGHT}H{r}A{r} {r} 0 0 1 0 {HEIGHT - r}"
+            f"V{r}A{r} {r} 0 0 1 {r} 0Z",
+        },
+    )
+    ET.SubElement(
+        svg,
+        "path",
+        {
+            "fill": COLOURS[state],
+            "d": f"M{label_width} 0H{width - r}A{r} {r} 0 0 1 {width} {r}V{HEIGHT - r}"
+            f"A{r} {r} 0 0 1 {width - r} {HEIGHT}H{label_width}Z",
+        },
+    )
+    text = ET.SubElement(
+        svg,
+        "g",
+        {
+            "fill": "#fff",
+            "text-anchor": "middle",
+            "font-family": FONT_FAMILY,
+            "font-size": str(FONT_SIZE),
+            "aria-hidden": "true",
+        },
+    )
     for content, left, box in ((label, 0, label_width), (message, label_width, message_width)):
         for fill, y, opacity in (("#010101", BASELINE + 1, ".3"), (None, BASELINE, None)):
             attributes = {

@@ -102,9 +102,7 @@ def utc_stamp(instant: datetime) -> str:
 def escape_text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:

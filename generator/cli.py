@@ -54,7 +54,10 @@ def validate(site_dir: Path) -> None:
 @main.command()
 @site_dir_argument
 @click.option(
-    "-d", "--site-dir", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+    "-d",
+    "--site-dir",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).",
 )
 def build(site_dir: Path, output_dir: Path | None) -> None:
@@ -95,8 +98,14 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
 
 @main.command()
 @site_dir_argument
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
-              metavar="IP:PORT", help="Address to serve the preview on.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve the preview on.",
+)
 def serve(site_dir: Path, dev_addr: str) -> None:
     """Preview the site, rebuilding it when a record, a page or mkdocs.yml changes.
 
@@ -112,13 +121,19 @@ def serve(site_dir: Path, dev_addr: str) -> None:
     except MkDocsException as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot serve on {dev_addr} ({error.strerror or error}); "
-              "choose another address with --dev-addr")
+        _fail(
+            f"cannot serve on {dev_addr} ({error.strerror or error}); "
+            "choose another address with --dev-addr"
+        )
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of standard output.",
+)
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a record file, for editors and other tools."""
     text = json.dumps(record_schema(), indent=2, ensure_ascii=False) + "\n"

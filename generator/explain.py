@@ -38,14 +38,20 @@ def explain_validation_error(
     return [_explain(item, document, file, model, prefix) for item in error.errors()]
 
 
-def _explain(item: Any, document: YamlDocument, file: Path, model: type[BaseModel],
-             prefix: tuple[str | int, ...]) -> Diagnostic:
+def _explain(
+    item: Any,
+    document: YamlDocument,
+    file: Path,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...],
+) -> Diagnostic:
     loc = (*prefix, *item["loc"])
     kind = item["type"]
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
-        return _error(file, item["msg"], document.position_of(loc, key=True),
-                      format_field_path(loc))
+        return _error(
+            file, item["msg"], document.position_of(loc, key=True), format_field_path(loc)
+        )
     field = format_field_path(loc)
     if kind == "extra_forbidden":
         allowed = _fields_at(model, tuple(item["loc"])[:-1])
@@ -57,8 +63,12 @@ def _explain(item: Any, document: YamlDocument, file: Path, model: type[BaseMode
         message += f"; allowed here: {', '.join(allowed)}"
         return _error(file, message, document.position_of(loc, key=True), field)
     if kind == "missing":
-        return _error(file, f"the required field {loc[-1]!r} is missing",
-                      document.position_of(loc[:-1]), field)
+        return _error(
+            file,
+            f"the required field {loc[-1]!r} is missing",
+            document.position_of(loc[:-1]),
+            field,
+        )
     return _error(file, _describe(item, document, loc), document.position_of(loc), field)
 
 
@@ -68,8 +78,7 @@ def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
     found = item.get("input")
     plain = document.plain_scalars.get(loc)
     if kind in ("enum", "literal_error"):
-        allowed = [a.strip(" '") for a in
-                   item["ctx"]["expected"].replace(" or ", ", ").split(",")]
+        allowed = [a.strip(" '") for a in item["ctx"]["expected"].replace(" or ", ", ").split(",")]
         message = f"found {found!r}; allowed: {', '.join(allowed)}"
         close = difflib.get_close_matches(str(found), allowed, n=1, cutoff=0.6)
         if close:
@@ -81,7 +90,8 @@ def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
         return "must not be empty"
     if kind == "string_type":
         if plain is not None and plain.read_as in _YAML_VALUES:
-            return f"expected text, but {_yaml_surprise(plain, found)}; put it in quotes: \"{plain.text}\""
+            surprise = _yaml_surprise(plain, found)
+            return f'expected text, but {surprise}; put it in quotes: "{plain.text}"'
         return f"expected text, found {_kind_of(found)}"
     if kind == "string_too_short":
         return "must not be empty"
@@ -98,7 +108,9 @@ def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
 
 
 def _yaml_surprise(plain: PlainScalar, value: Any) -> str:
-    return f"YAML reads the unquoted {plain.text} as {_YAML_VALUES[plain.read_as]} {_yaml_text(value)}"
+    return (
+        f"YAML reads the unquoted {plain.text} as {_YAML_VALUES[plain.read_as]} {_yaml_text(value)}"
+    )
 
 
 def _yaml_text(value: Any) -> str:

@@ -68,14 +68,24 @@ def feed_files(
     everything = sorted(_all_entries(site, now, links), key=lambda entry: entry.order, reverse=True)
     description = f"Incidents and maintenance on {title}"
     files = _feed_pair(
-        SITE_FEED, everything[:entries], links, now,
-        title=title, site_title=title, description=description, alternate=links.url(),
+        SITE_FEED,
+        everything[:entries],
+        links,
+        now,
+        title=title,
+        site_title=title,
+        description=description,
+        alternate=links.url(),
     )
     for component in site.settings.components:
         touching = [entry for entry in everything if component.id in entry.components]
         files |= _feed_pair(
-            component_feed_paths(component.id), touching[:entries], links, now,
-            title=f"{title}: {component.name}", site_title=title,
+            component_feed_paths(component.id),
+            touching[:entries],
+            links,
+            now,
+            title=f"{title}: {component.name}",
+            site_title=title,
             description=f"Incidents and maintenance affecting {component.name} on {title}",
             alternate=links.component(component.id),
         )
@@ -125,9 +135,7 @@ def _update_ids(record: Record, links: SiteLinks) -> list[str]:
         name = f"{utc:%Y%m%dT%H%M%SZ}-{update.status.value}"
         seen[name] += 1
         suffix = f"-{seen[name]}" if seen[name] > 1 else ""
-        ids.append(
-            f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{record.id}/updates/{name}{suffix}"
-        )
+        ids.append(f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{record.id}/updates/{name}{suffix}")
     return ids
 
 
@@ -147,8 +155,15 @@ def _content(
 
 
 def _feed_pair(
-    paths: tuple[str, str], entries: list[_Entry], links: SiteLinks, now: datetime, *,
-    title: str, site_title: str, description: str, alternate: str,
+    paths: tuple[str, str],
+    entries: list[_Entry],
+    links: SiteLinks,
+    now: datetime,
+    *,
+    title: str,
+    site_title: str,
+    description: str,
+    alternate: str,
 ) -> dict[str, bytes]:
     """One list of entries (newest first) as an Atom file and an RSS file."""
     atom_path, rss_path = paths

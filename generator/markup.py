@@ -15,9 +15,34 @@ import nh3
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "kbd", "blockquote",
-    "ul", "ol", "li", "a", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
-    "del", "sub", "sup", "abbr",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "kbd",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "sub",
+    "sup",
+    "abbr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}

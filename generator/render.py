@@ -110,4 +110,3 @@ def format_percent(ratio: float) -> str:
     if percent < 100 and round(percent, 2) == 100:
         return "99.99%"
     return f"{percent:.2f}%"
-

@@ -67,19 +67,31 @@ def _find_plugin_options(
             if options is None:
                 return path, {}
             if not isinstance(options, dict):
-                raise InvalidSite([Diagnostic(
-                    Severity.ERROR, config_file,
-                    "the flare plugin's settings must be a mapping (incidents_dir:, timezone:, "
-                    "components:)", document.position_of(path), format_field_path(path),
-                )])
+                raise InvalidSite(
+                    [
+                        Diagnostic(
+                            Severity.ERROR,
+                            config_file,
+                            "the flare plugin's settings must be a mapping "
+                            "(incidents_dir:, timezone:, components:)",
+                            document.position_of(path),
+                            format_field_path(path),
+                        )
+                    ]
+                )
             return path, options
     position = document.position_of(("plugins",), key=True) if "plugins" in config else None
-    raise InvalidSite([Diagnostic(
-        Severity.ERROR, config_file,
-        "the flare plugin is not enabled; add it under plugins: with its components "
-        "(see README.md)",
-        position,
-    )])
+    raise InvalidSite(
+        [
+            Diagnostic(
+                Severity.ERROR,
+                config_file,
+                "the flare plugin is not enabled; add it under plugins: with its components "
+                "(see README.md)",
+                position,
+            )
+        ]
+    )
 
 
 def _error(file: Path, message: str, error: YamlError) -> Diagnostic:

@@ -110,7 +110,9 @@ UPCOMING_MAINTENANCES = f"{API_ROOT}scheduled-maintenances/upcoming.json"
 ACTIVE_MAINTENANCES = f"{API_ROOT}scheduled-maintenances/active.json"
 
 _OPEN_MAINTENANCE = (
-    MaintenanceStatus.SCHEDULED, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING
+    MaintenanceStatus.SCHEDULED,
+    MaintenanceStatus.IN_PROGRESS,
+    MaintenanceStatus.VERIFYING,
 )
 _ACTIVE_MAINTENANCE = (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING)
 
@@ -148,10 +150,12 @@ def statuspage_api_files(
         UNRESOLVED_INCIDENTS: {"page": page, "incidents": unresolved},
         MAINTENANCES: {"page": page, "scheduled_maintenances": maintenances[:MOST_RECENT]},
         UPCOMING_MAINTENANCES: {
-            "page": page, "scheduled_maintenances": with_status(MaintenanceStatus.SCHEDULED),
+            "page": page,
+            "scheduled_maintenances": with_status(MaintenanceStatus.SCHEDULED),
         },
         ACTIVE_MAINTENANCES: {
-            "page": page, "scheduled_maintenances": with_status(*_ACTIVE_MAINTENANCE),
+            "page": page,
+            "scheduled_maintenances": with_status(*_ACTIVE_MAINTENANCE),
         },
     }
     return {path: _encode(body) for path, body in bodies.items()}
@@ -417,9 +421,7 @@ class _StatuspageApi:
         posted = _as_posted(maintenance, (u for u in maintenance.timeline if u.at <= now))
         created = posted.timeline[0].at if posted.timeline else maintenance.scheduled.start
         passed = [
-            instant
-            for instant in (maintenance.started_at, maintenance.ended_at)
-            if instant <= now
+            instant for instant in (maintenance.started_at, maintenance.ended_at) if instant <= now
         ]
         updated = max([created, *(update.at for update in posted.timeline), *passed])
         return {

@@ -41,7 +41,10 @@ class DayUptime:
     def downtime(self) -> timedelta:
         """Time down, with partial outage weighted."""
         return sum(
-            (spent * DOWNTIME_WEIGHTS.get(state, 0.0) for state, spent in self.time_in_state.items()),
+            (
+                spent * DOWNTIME_WEIGHTS.get(state, 0.0)
+                for state, spent in self.time_in_state.items()
+            ),
             timedelta(0),
         )
 

@@ -56,12 +56,23 @@ def validate_document(
     """Turn one file's YAML into a record, or the errors that stop it."""
     value = document.value
     if value is None:
-        return None, [_error(file, "the file is empty; a record is a mapping with title, "
-                                   "impact, components and updates")]
+        return None, [
+            _error(
+                file,
+                "the file is empty; a record is a mapping with title, "
+                "impact, components and updates",
+            )
+        ]
     if not isinstance(value, dict):
         kind = "a list" if isinstance(value, list) else f"the single value {value!r}"
-        return None, [_error(file, f"the file holds {kind}; a record is a mapping of fields "
-                                   "(title: ..., impact: ..., ...)", document.position_of(()))]
+        return None, [
+            _error(
+                file,
+                f"the file holds {kind}; a record is a mapping of fields "
+                "(title: ..., impact: ..., ...)",
+                document.position_of(()),
+            )
+        ]
     kind = value.get("kind", "incident")
     model = _KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
@@ -98,8 +109,12 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
     """Read and validate every record file below ``incidents_dir``."""
     loaded = LoadedRecords()
     if not incidents_dir.is_dir():
-        loaded.errors.append(_error(incidents_dir, "the incidents folder does not exist; create it or "
-                                              "set incidents_dir in mkdocs.yml"))
+        loaded.errors.append(
+            _error(
+                incidents_dir,
+                "the incidents folder does not exist; create it or set incidents_dir in mkdocs.yml",
+            )
+        )
         return loaded
     for file in find_record_files(incidents_dir):
         try:
@@ -114,12 +129,15 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         if record.id in loaded.sources:
             other = loaded.sources[record.id].relative_to(incidents_dir.parent)
             origin = "" if "id" in document.value else " (taken from this file's name)"
-            loaded.errors.append(_error(
-                file,
-                f"the id {record.id!r}{origin} is already used by {other}; "
-                "ids must be unique across all records (rename the file or set id:)",
-                document.position_of(("id",)), "id",
-            ))
+            loaded.errors.append(
+                _error(
+                    file,
+                    f"the id {record.id!r}{origin} is already used by {other}; "
+                    "ids must be unique across all records (rename the file or set id:)",
+                    document.position_of(("id",)),
+                    "id",
+                )
+            )
             continue
         loaded.sources[record.id] = file
         loaded.documents[record.id] = document
@@ -135,44 +153,60 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
         for index, update in enumerate(record.updates):
             if update.at > now:
                 path = ("updates", index, "at")
-                warnings.append(_warning(
-                    file, f"posted in the future ({update.at.isoformat()}, now is "
-                          f"{now.isoformat()}); check the date and the offset",
-                    document.position_of(path), format_field_path(path)))
+                warnings.append(
+                    _warning(
+                        file,
+                        f"posted in the future ({update.at.isoformat()}, now is "
+                        f"{now.isoformat()}); check the date and the offset",
+                        document.position_of(path),
+                        format_field_path(path),
+                    )
+                )
         if isinstance(record, Incident) and record.is_open_at(now):
             open_for = now - record.started_at
             if open_for > LONG_OPEN_INCIDENT:
-                warnings.append(_warning(
-                    file, f"the incident has been open for {open_for.days} days; "
-                          "add a resolved update once it is over",
-                    document.position_of(("updates",)), "updates"))
+                warnings.append(
+                    _warning(
+                        file,
+                        f"the incident has been open for {open_for.days} days; "
+                        "add a resolved update once it is over",
+                        document.position_of(("updates",)),
+                        "updates",
+                    )
+                )
     return warnings
 
 
 def _about_file_name(diagnostic: Diagnostic) -> Diagnostic:
     """An id taken from the file name: say so, since there is no id: line to point at."""
     return Diagnostic(
-        diagnostic.severity, diagnostic.file,
+        diagnostic.severity,
+        diagnostic.file,
         f"the record's id comes from its file name: {diagnostic.message}; "
         "rename the file or set id:",
-        diagnostic.position, diagnostic.field,
+        diagnostic.position,
+        diagnostic.field,
     )
 
 
-def _check_update_components(incident: Incident, document: YamlDocument,
-                             file: Path) -> list[Diagnostic]:
+def _check_update_components(
+    incident: Incident, document: YamlDocument, file: Path
+) -> list[Diagnostic]:
     listed = set(incident.components)
     errors = []
     for index, update in enumerate(incident.updates):
         for component_id in update.components:
             if component_id not in listed:
                 path = ("updates", index, "components", component_id)
-                errors.append(_error(
-                    file,
-                    f"{component_id!r} is not among this incident's components "
-                    f"({', '.join(incident.components) or 'none'}); add it to components:",
-                    document.position_of(path, key=True), format_field_path(path),
-                ))
+                errors.append(
+                    _error(
+                        file,
+                        f"{component_id!r} is not among this incident's components "
+                        f"({', '.join(incident.components) or 'none'}); add it to components:",
+                        document.position_of(path, key=True),
+                        format_field_path(path),
+                    )
+                )
     return errors
 
 

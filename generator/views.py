@@ -134,7 +134,8 @@ def recent_days(site: Site, now: datetime, days: int) -> list[DayDigest]:
         start, end = day_bounds(day, site.settings.zone)
         end = min(end, now)
         touched = [
-            record for record in site.records
+            record
+            for record in site.records
             if record.started_at <= now and _overlaps(record_span(record, now), (start, end))
         ]
         touched.sort(key=lambda record: record.started_at, reverse=True)
@@ -202,7 +203,7 @@ class ComponentPage:
 
 # -- the views of one build ----------------------------------------------------------------------
 class SiteViews:
-    """What every page shows at ``now``; work the pages share (current states, uptime) is done once."""
+    """What every page shows at ``now``; what pages share (states, uptime) is computed once."""
 
     def __init__(self, site: Site, now: datetime) -> None:
         self.site = site
@@ -226,9 +227,11 @@ class SiteViews:
             overall=worst(*self.states.values()),
             active_incidents=tuple(active),
             maintenance_in_progress=tuple(m for m in site.maintenances if m.is_active_at(now)),
-            upcoming_maintenance=tuple(sorted(
-                (m for m in site.maintenances if m.started_at > now), key=lambda m: m.started_at
-            )),
+            upcoming_maintenance=tuple(
+                sorted(
+                    (m for m in site.maintenances if m.started_at > now), key=lambda m: m.started_at
+                )
+            ),
             groups=groups,
             recent_days=tuple(recent_days(site, now, RECENT_DAYS)),
         )
@@ -238,13 +241,16 @@ class SiteViews:
         start, end = record_span(record, now)
         affected = []
         for component_id in record.components:
-            during = state_intervals([record], component_id, start,
-                                     max(end, start + timedelta(seconds=1)))
-            affected.append(AffectedComponent(
-                self.site.settings.component(component_id),
-                worst(*(interval.state for interval in during)),
-                self.states[component_id],
-            ))
+            during = state_intervals(
+                [record], component_id, start, max(end, start + timedelta(seconds=1))
+            )
+            affected.append(
+                AffectedComponent(
+                    self.site.settings.component(component_id),
+                    worst(*(interval.state for interval in during)),
+                    self.states[component_id],
+                )
+            )
         duration = record_duration(record, now)
         progress = None
         if isinstance(record, Maintenance):
@@ -269,37 +275,50 @@ class SiteViews:
         zone, now = self.site.settings.zone, self.now
         records = sorted(
             (record for record in self.site.records if record.started_at <= now),
-            key=lambda record: (record.started_at, record.id), reverse=True,
+            key=lambda record: (record.started_at, record.id),
+            reverse=True,
         )
-        chunks = [records[i:i + page_size] for i in range(0, len(records), page_size)] or [[]]
+        chunks = [records[i : i + page_size] for i in range(0, len(records), page_size)] or [[]]
         pages = []
         for number, chunk in enumerate(chunks, start=1):
             months: dict[date, list[Record]] = {}
             for record in chunk:
                 local = record.started_at.astimezone(zone).date()
                 months.setdefault(local.replace(day=1), []).append(record)
-            pages.append(HistoryPage(
-                number, len(chunks),
-                tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
-                {record.id: record_duration(record, now) for record in chunk},
-            ))
+            pages.append(
+                HistoryPage(
+                    number,
+                    len(chunks),
+                    tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
+                    {record.id: record_duration(record, now) for record in chunk},
+                )
+            )
         return pages
 
     def component_page(self, component: Component) -> ComponentPage:
         year = self._uptime(component)
         touching = sorted(
-            (r for r in self.site.records if component.id in r.components and r.started_at <= self.now),
-            key=lambda record: record.started_at, reverse=True,
+            (
+                r
+                for r in self.site.records
+                if component.id in r.components and r.started_at <= self.now
+            ),
+            key=lambda record: record.started_at,
+            reverse=True,
         )
         return ComponentPage(
             status=self.component_status(component),
-            uptime_by_window={days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS},
+            uptime_by_window={
+                days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS
+            },
             records=tuple(touching),
             durations={record.id: record_duration(record, self.now) for record in touching},
         )
 
     def component_status(self, component: Component) -> ComponentStatus:
-        cells = [UptimeCell(day, self._label(day)) for day in self._uptime(component)[-UPTIME_DAYS:]]
+        cells = [
+            UptimeCell(day, self._label(day)) for day in self._uptime(component)[-UPTIME_DAYS:]
+        ]
         return ComponentStatus(
             component, self.states[component.id], tuple(cells), uptime_ratio(c.day for c in cells)
         )
@@ -308,7 +327,10 @@ class SiteViews:
         """A year of daily uptime, computed once per component and sliced by every page."""
         if component.id not in self._year_of_uptime:
             self._year_of_uptime[component.id] = daily_uptime(
-                self.site.records, component.id, max(COMPONENT_UPTIME_WINDOWS), self.now,
+                self.site.records,
+                component.id,
+                max(COMPONENT_UPTIME_WINDOWS),
+                self.now,
                 self.site.settings.zone,
             )
         return self._year_of_uptime[component.id]

@@ -144,8 +144,10 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
         if error.context and error.problem:
             context = error.context
             if error.context_mark is not None and error.context_mark is not error.problem_mark:
-                context += (f" started at line {error.context_mark.line + 1}, "
-                            f"column {error.context_mark.column + 1}")
+                context += (
+                    f" started at line {error.context_mark.line + 1}, "
+                    f"column {error.context_mark.column + 1}"
+                )
             problem = f"{error.problem} ({context})"
         raise YamlError(f"invalid YAML: {problem}", position) from None
     except yaml.reader.ReaderError as error:

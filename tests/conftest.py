@@ -130,7 +130,6 @@ def copy_example_site(destination: Path) -> Path:
     return destination
 
 
-
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built once with `flare build`, for tests that only read the output."""

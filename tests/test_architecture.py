@@ -12,7 +12,8 @@ from conftest import REPO
 ADAPTERS = {"generator/cli.py", "generator/mkdocs_plugin"}
 
 CORE_MODULES = sorted(
-    path for path in (REPO / "generator").rglob("*.py")
+    path
+    for path in (REPO / "generator").rglob("*.py")
     if not any(str(path.relative_to(REPO)).startswith(adapter) for adapter in ADAPTERS)
 )
 
@@ -34,5 +35,7 @@ def test_there_is_a_core_to_check():
 
 @pytest.mark.parametrize("path", CORE_MODULES, ids=lambda path: str(path.relative_to(REPO)))
 def test_core_modules_do_not_import_mkdocs(path):
-    engine = {name for name in imported_modules(path) if name.split(".")[0] in {"mkdocs", "material"}}
+    engine = {
+        name for name in imported_modules(path) if name.split(".")[0] in {"mkdocs", "material"}
+    }
     assert engine == set()

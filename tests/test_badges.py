@@ -6,15 +6,15 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from conftest import EXAMPLE_NOW
-from support import tool_missing
-from support.browser import browser_missing_reason, launch
 
+from conftest import EXAMPLE_NOW
 from generator.badges import badge_files, text_width
 from generator.state import component_states_at
 from generator.structure.components import Component, SiteSettings
 from generator.structure.records import Incident, IncidentUpdate, Maintenance, Window
 from generator.structure.site import Site
+from support import tool_missing
+from support.browser import browser_missing_reason, launch
 
 SVG = "{http://www.w3.org/2000/svg}"
 STATE_WORDS = {
@@ -45,7 +45,7 @@ def contrast(first: str, second: str) -> float:
         digits = colour.lstrip("#")
         if len(digits) == 3:
             digits = "".join(digit * 2 for digit in digits)
-        channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
         r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -60,10 +60,15 @@ def site_of(*components: Component, records=()) -> Site:
 def opened(incident_id: str, impact: str, component_id: str) -> Incident:
     """An incident opened an hour before EXAMPLE_NOW and still open."""
     return Incident(
-        id=incident_id, title=f"Trouble with {component_id}", impact=impact,
+        id=incident_id,
+        title=f"Trouble with {component_id}",
+        impact=impact,
         components=[component_id],
-        updates=[IncidentUpdate(at=EXAMPLE_NOW - timedelta(hours=1), status="investigating",
-                                body="Looking into it.")],
+        updates=[
+            IncidentUpdate(
+                at=EXAMPLE_NOW - timedelta(hours=1), status="investigating", body="Looking into it."
+            )
+        ],
     )
 
 
@@ -77,9 +82,15 @@ def every_state() -> Site:
         Component(id="partly", name="Partly down"),
         Component(id="down", name="Down"),
         records=[
-            Maintenance(kind="maintenance", id="work", title="Work", components=["planned"],
-                        scheduled=Window(start=EXAMPLE_NOW - timedelta(hours=1),
-                                         end=EXAMPLE_NOW + timedelta(hours=1))),
+            Maintenance(
+                kind="maintenance",
+                id="work",
+                title="Work",
+                components=["planned"],
+                scheduled=Window(
+                    start=EXAMPLE_NOW - timedelta(hours=1), end=EXAMPLE_NOW + timedelta(hours=1)
+                ),
+            ),
             opened("minor", "minor", "slow"),
             opened("major", "major", "partly"),
             opened("critical", "critical", "down"),
@@ -147,10 +158,15 @@ def test_each_state_has_its_own_colour_and_white_text_is_legible_on_it(every_sta
 def test_the_site_is_under_maintenance_when_nothing_is_worse():
     site = site_of(
         Component(id="api", name="API"),
-        records=[Maintenance(
-            kind="maintenance", id="work", title="Work", components=["api"],
-            scheduled=Window(start=EXAMPLE_NOW, end=EXAMPLE_NOW + timedelta(hours=1)),
-        )],
+        records=[
+            Maintenance(
+                kind="maintenance",
+                id="work",
+                title="Work",
+                components=["api"],
+                scheduled=Window(start=EXAMPLE_NOW, end=EXAMPLE_NOW + timedelta(hours=1)),
+            )
+        ],
     )
     status = parse(badge_files(site, EXAMPLE_NOW)["badges/status.svg"])
 
@@ -176,9 +192,10 @@ def test_longer_text_makes_a_wider_badge():
     long = Component(id="long", name="Public API and webhooks in the European region")
     files = badge_files(site_of(short, long), EXAMPLE_NOW)
 
-    assert int(parse(files["badges/long.svg"]).get("width")) > int(
-        parse(files["badges/api.svg"]).get("width")
-    ) + 200
+    assert (
+        int(parse(files["badges/long.svg"]).get("width"))
+        > int(parse(files["badges/api.svg"]).get("width")) + 200
+    )
     # Per character, not per count of characters.
     assert text_width("WWWWW") > text_width("iiiii") * 2
     assert text_width("東京") > text_width("ab")

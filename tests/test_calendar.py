@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import vobject
 import yaml
-from conftest import EXAMPLE_NOW
 
+from conftest import EXAMPLE_NOW
 from generator.calendar import calendar_files
 from generator.links import SiteLinks
 from generator.validation import load_site
@@ -60,7 +60,9 @@ def test_every_maintenance_is_an_event_in_start_order(example_site):
     found = events(read(build(example_site)))
 
     assert [event.summary.value for event in found] == [
-        "Search cluster upgrade", "File storage platform upgrade", "Database upgrade",
+        "Search cluster upgrade",
+        "File storage platform upgrade",
+        "Database upgrade",
     ]
     starts = [event.dtstart.value for event in found]
     assert starts == sorted(starts)
@@ -96,9 +98,7 @@ def test_the_description_is_the_latest_update_as_plain_text(example_site):
     assert "return 503 errors" in description
     assert "**" not in description and "`" not in description
     assert "Affected: Public API, Dashboard" in description
-    assert description.endswith(
-        "https://status.example.com/incidents/2026-12-08-database-upgrade/"
-    )
+    assert description.endswith("https://status.example.com/incidents/2026-12-08-database-upgrade/")
 
 
 def test_a_finished_maintenance_tells_its_last_update(example_site):
@@ -215,14 +215,17 @@ def test_times_with_an_offset_are_written_in_utc(awkward_site):
 
 
 def test_a_maintenance_without_updates_is_stamped_with_its_start(site_folder):
-    site_folder.record("quiet.yaml", """\
+    site_folder.record(
+        "quiet.yaml",
+        """\
         kind: maintenance
         title: Quiet work
         components: [web]
         scheduled:
           start: 2026-12-10T08:00:00Z
           end: 2026-12-10T09:00:00Z
-        """)
+        """,
+    )
     (event,) = events(read(build(load_site(site_folder.config, EXAMPLE_NOW))))
 
     assert event.dtstamp.value == datetime(2026, 12, 10, 8, 0, tzinfo=UTC)

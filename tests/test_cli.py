@@ -27,9 +27,11 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file under ``folder`` with its content hash and modification time."""
     return {
         str(path.relative_to(folder)): (
-            hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            path.stat().st_mtime_ns,
         )
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -158,10 +160,15 @@ def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
     server = subprocess.Popen(
         [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        home = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Public API" in page)
+        home = wait_for(
+            lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Public API" in page
+        )
         assert "Major outage" not in home
         (root / "incidents" / "outage.yaml").write_text(
             "title: API down\nimpact: critical\ncomponents: [api]\nupdates:\n"

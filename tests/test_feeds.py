@@ -73,7 +73,8 @@ def read(path: Path) -> feedparser.FeedParserDict:
 def html_of(markup: str) -> list[lxml.html.HtmlElement]:
     """Every element of an entry's HTML content, parsed as a browser would."""
     return [
-        element for fragment in lxml.html.fragments_fromstring(f"<div>{markup}</div>")
+        element
+        for fragment in lxml.html.fragments_fromstring(f"<div>{markup}</div>")
         for element in fragment.iter()
     ]
 
@@ -92,22 +93,29 @@ def is_absolute(url: str) -> bool:
 
 def posted_updates(site, now):
     """(record, update) for every update posted by ``now``: what the feeds announce."""
-    return [(record, update) for record in site.records for update in record.timeline
-            if update.at <= now]
+    return [
+        (record, update)
+        for record in site.records
+        for update in record.timeline
+        if update.at <= now
+    ]
 
 
 def expected_id(record, update) -> str:
     """The id scheme, spelled out: host, the update's UTC date, record id, UTC time and status."""
     utc = update.at.astimezone(UTC)
-    return (f"tag:status.example.com,{utc:%Y-%m-%d}:incidents/{record.id}/updates/"
-            f"{utc:%Y%m%dT%H%M%SZ}-{update.status.value}")
+    return (
+        f"tag:status.example.com,{utc:%Y-%m-%d}:incidents/{record.id}/updates/"
+        f"{utc:%Y%m%dT%H%M%SZ}-{update.status.value}"
+    )
 
 
 @pytest.fixture(scope="module")
 def feeds(example_site, example_now, tmp_path_factory) -> Path:
     """The example site's feeds, written to a folder."""
-    return write(feed_files(example_site, example_now, LINKS, title=TITLE),
-                 tmp_path_factory.mktemp("feeds"))
+    return write(
+        feed_files(example_site, example_now, LINKS, title=TITLE), tmp_path_factory.mktemp("feeds")
+    )
 
 
 # -- validity --------------------------------------------------------------------------------------
@@ -181,8 +189,11 @@ def test_every_link_is_absolute(feeds):
 
 # -- what the feeds hold ---------------------------------------------------------------------------
 def test_the_site_feed_has_one_entry_per_update_newest_first(feeds, example_site, example_now):
-    expected = sorted(posted_updates(example_site, example_now),
-                      key=lambda pair: (pair[1].at, pair[0].id), reverse=True)
+    expected = sorted(
+        posted_updates(example_site, example_now),
+        key=lambda pair: (pair[1].at, pair[0].id),
+        reverse=True,
+    )
     for path in (feeds / SITE_FEED[0], feeds / SITE_FEED[1]):
         entries = read(path).entries
         assert len(entries) == len(expected) == 65  # every update of the example records
@@ -207,7 +218,8 @@ def test_the_site_feed_is_named_and_linked(feeds):
     rss = ET.parse(feeds / "history.rss").getroot().find("channel")
     assert rss.findtext("link") == "https://status.example.com/"
     assert rss.find(f"{ATOM}link").attrib == {
-        "href": "https://status.example.com/history.rss", "rel": "self",
+        "href": "https://status.example.com/history.rss",
+        "rel": "self",
         "type": "application/rss+xml",
     }
     assert rss.findtext("generator") == "Flare"
@@ -223,10 +235,12 @@ def test_the_open_incidents_monitoring_update_is_an_entry(feeds):
             "updates/20261122T233000Z-monitoring"
         )
         assert entry.link == f"https://status.example.com/incidents/{OPEN_INCIDENT}/"
-    assert datetime.fromisoformat(atom.entries[0].published) == datetime(2026, 11, 22, 23, 30,
-                                                                         tzinfo=UTC)
-    assert parsedate_to_datetime(rss.entries[0].published) == datetime(2026, 11, 22, 23, 30,
-                                                                       tzinfo=UTC)
+    assert datetime.fromisoformat(atom.entries[0].published) == datetime(
+        2026, 11, 22, 23, 30, tzinfo=UTC
+    )
+    assert parsedate_to_datetime(rss.entries[0].published) == datetime(
+        2026, 11, 22, 23, 30, tzinfo=UTC
+    )
     text = " ".join(lxml.html.fromstring(atom.entries[0].content[0].value).text_content().split())
     assert text.startswith("The fix is in place and new events are being delivered")
     assert text.endswith(
@@ -238,18 +252,23 @@ def test_a_feed_is_as_new_as_its_newest_entry(feeds):
     """Not the build time: a rebuild with nothing new gives the same feed."""
     atom = ET.parse(feeds / "history.atom").getroot()
     assert datetime.fromisoformat(atom.findtext(f"{ATOM}updated")) == datetime(
-        2026, 11, 22, 23, 30, tzinfo=UTC)
+        2026, 11, 22, 23, 30, tzinfo=UTC
+    )
     rss = ET.parse(feeds / "history.rss").getroot().find("channel")
     assert parsedate_to_datetime(rss.findtext("lastBuildDate")) == datetime(
-        2026, 11, 22, 23, 30, tzinfo=UTC)
+        2026, 11, 22, 23, 30, tzinfo=UTC
+    )
     email = ET.parse(feeds / "history-email.atom").getroot()
     assert email.findtext(f"{ATOM}updated") == "2026-10-27T16:30:00+00:00"
 
 
 def test_times_keep_the_authors_offset_and_ids_use_utc(feeds):
     """The sign-in incident's second update was written as 09:21 at +01:00 (08:21 UTC)."""
-    entry = next(e for e in read(feeds / "history.atom").entries
-                 if e.published == "2026-02-20T09:21:00+01:00")
+    entry = next(
+        e
+        for e in read(feeds / "history.atom").entries
+        if e.published == "2026-02-20T09:21:00+01:00"
+    )
     assert entry.title == "[Identified] Dashboard, public API and sign-in unavailable"
     assert entry.id.endswith("/updates/20260220T082100Z-identified")
 
@@ -263,22 +282,32 @@ def test_titles_say_the_state_of_maintenance_too(feeds):
         "[In progress] File storage platform upgrade",
         "[Scheduled] File storage platform upgrade",
     ]
-    entry = next(e for e in read(feeds / "history.atom").entries
-                 if e.title == "[Scheduled] Database upgrade")
+    entry = next(
+        e for e in read(feeds / "history.atom").entries if e.title == "[Scheduled] Database upgrade"
+    )
     text = lxml.html.fromstring(entry.content[0].value).text_content()
     page = "https://status.example.com/incidents/2026-12-08-database-upgrade/"
     assert text.endswith(f"View the maintenance: {page}")
 
 
 def test_an_entry_lists_the_component_states_its_update_sets(feeds):
-    entry = next(e for e in read(feeds / "history.atom").entries
-                 if e.title == "[Investigating] Dashboard, public API and sign-in unavailable")
+    entry = next(
+        e
+        for e in read(feeds / "history.atom").entries
+        if e.title == "[Investigating] Dashboard, public API and sign-in unavailable"
+    )
     items = [li.text_content() for li in html_of(entry.content[0].value) if li.tag == "li"]
-    assert items == ["Public API: Major outage", "Dashboard: Major outage",
-                     "Sign-in and SSO: Major outage"]
+    assert items == [
+        "Public API: Major outage",
+        "Dashboard: Major outage",
+        "Sign-in and SSO: Major outage",
+    ]
     # an update that sets no state lists none
-    entry = next(e for e in read(feeds / "history.atom").entries
-                 if e.title == "[Identified] Delayed webhook deliveries")
+    entry = next(
+        e
+        for e in read(feeds / "history.atom").entries
+        if e.title == "[Identified] Delayed webhook deliveries"
+    )
     assert [el for el in html_of(entry.content[0].value) if el.tag == "li"] == []
 
 
@@ -305,8 +334,11 @@ def test_a_component_feed_holds_only_the_records_listing_it(feeds, example_site,
 
 def test_each_feed_holds_only_the_newest_entries(example_site, example_now, tmp_path):
     folder = write(feed_files(example_site, example_now, LINKS, title=TITLE, entries=5), tmp_path)
-    newest = sorted(posted_updates(example_site, example_now),
-                    key=lambda pair: (pair[1].at, pair[0].id), reverse=True)[:5]
+    newest = sorted(
+        posted_updates(example_site, example_now),
+        key=lambda pair: (pair[1].at, pair[0].id),
+        reverse=True,
+    )[:5]
     assert [entry.id for entry in read(folder / "history.atom").entries] == [
         expected_id(r, u) for r, u in newest
     ]
@@ -336,8 +368,10 @@ def test_the_same_records_and_time_give_the_same_bytes(example_site, example_now
 
 def test_an_hour_later_ids_and_feeds_are_unchanged(example_site, example_now, tmp_path):
     now = write(feed_files(example_site, example_now, LINKS, title=TITLE), tmp_path / "now")
-    later = write(feed_files(example_site, example_now + timedelta(hours=1), LINKS, title=TITLE),
-                  tmp_path / "later")
+    later = write(
+        feed_files(example_site, example_now + timedelta(hours=1), LINKS, title=TITLE),
+        tmp_path / "later",
+    )
     for path in feed_paths(now, ".atom") + feed_paths(now, ".rss"):
         relative = path.relative_to(now)
         assert [e.id for e in read(path).entries] == [e.id for e in read(later / relative).entries]
@@ -350,12 +384,15 @@ SMALL_LINKS = SiteLinks("https://status.test.example/")
 
 def small_feeds(folder: SiteFolder, now: datetime, tmp_path: Path, **options) -> Path:
     site = load_site(folder.config, now)
-    return write(feed_files(site, now, SMALL_LINKS, title="Test Status", **options),
-                 tmp_path / "out")
+    return write(
+        feed_files(site, now, SMALL_LINKS, title="Test Status", **options), tmp_path / "out"
+    )
 
 
 def test_markup_in_an_update_does_not_survive_as_live_markup(site_folder, tmp_path):
-    site_folder.record("2026/hostile.yaml", """\
+    site_folder.record(
+        "2026/hostile.yaml",
+        """\
         title: Hostile body
         impact: minor
         components: [api]
@@ -367,7 +404,8 @@ def test_markup_in_an_update_does_not_survive_as_live_markup(site_folder, tmp_pa
               Read [the details](javascript:alert(1)) or
               <a href="javascript:alert(2)" onclick="alert(3)">here</a>.
               <img src="https://evil.example/x.png" onerror="alert(4)">
-        """)
+        """,
+    )
     folder = small_feeds(site_folder, datetime(2026, 11, 4, tzinfo=UTC), tmp_path)
     atom = ET.parse(folder / "history.atom").getroot()
     rss = ET.parse(folder / "history.rss").getroot()
@@ -377,15 +415,21 @@ def test_markup_in_an_update_does_not_survive_as_live_markup(site_folder, tmp_pa
     for markup in contents:
         elements = html_of(markup)
         assert [el.tag for el in elements if el.tag in ("script", "img", "iframe")] == []
-        assert [el.get("href") for el in elements
-                if (el.get("href") or "").strip().lower().startswith("javascript:")] == []
-        assert [(el.tag, name) for el in elements for name in el.attrib
-                if name.lower().startswith("on")] == []
+        assert [
+            el.get("href")
+            for el in elements
+            if (el.get("href") or "").strip().lower().startswith("javascript:")
+        ] == []
+        assert [
+            (el.tag, name) for el in elements for name in el.attrib if name.lower().startswith("on")
+        ] == []
         assert "the details" in lxml.html.fromstring(markup).text_content()
 
 
 def test_updates_at_the_same_instant_and_status_get_distinct_lasting_ids(site_folder, tmp_path):
-    site_folder.record("2026/twice.yaml", """\
+    site_folder.record(
+        "2026/twice.yaml",
+        """\
         title: Resolved twice
         impact: minor
         components: [api]
@@ -399,7 +443,8 @@ def test_updates_at_the_same_instant_and_status_get_distinct_lasting_ids(site_fo
           - at: 2026-11-03T01:00:00+01:00
             status: resolved
             body: Fixed, with a correction.
-        """)
+        """,
+    )
     now = datetime(2026, 11, 4, tzinfo=UTC)
     first = read(small_feeds(site_folder, now, tmp_path) / "history.atom")
     prefix = "tag:status.test.example,2026-11-03:incidents/twice/updates/"
@@ -415,7 +460,9 @@ def test_updates_at_the_same_instant_and_status_get_distinct_lasting_ids(site_fo
 
 
 def test_an_update_dated_after_now_waits_until_it_is_due(site_folder, tmp_path):
-    site_folder.record("2026/ahead.yaml", """\
+    site_folder.record(
+        "2026/ahead.yaml",
+        """\
         title: Written ahead
         impact: minor
         components: [api]
@@ -426,19 +473,26 @@ def test_an_update_dated_after_now_waits_until_it_is_due(site_folder, tmp_path):
           - at: 2026-11-03T16:00:00Z
             status: resolved
             body: Fixed.
-        """)
-    before = read(small_feeds(site_folder, datetime(2026, 11, 3, 15, tzinfo=UTC), tmp_path)
-                  / "history.atom")
+        """,
+    )
+    before = read(
+        small_feeds(site_folder, datetime(2026, 11, 3, 15, tzinfo=UTC), tmp_path) / "history.atom"
+    )
     assert [entry.title for entry in before.entries] == ["[Investigating] Written ahead"]
-    after = read(small_feeds(site_folder, datetime(2026, 11, 3, 17, tzinfo=UTC),
-                             tmp_path / "after") / "history.atom")
+    after = read(
+        small_feeds(site_folder, datetime(2026, 11, 3, 17, tzinfo=UTC), tmp_path / "after")
+        / "history.atom"
+    )
     assert [entry.title for entry in after.entries] == [
-        "[Resolved] Written ahead", "[Investigating] Written ahead",
+        "[Resolved] Written ahead",
+        "[Investigating] Written ahead",
     ]
 
 
 def test_a_feed_without_entries_is_dated_now(site_folder, tmp_path):
-    site_folder.record("2026/api.yaml", """\
+    site_folder.record(
+        "2026/api.yaml",
+        """\
         title: Only the API
         impact: minor
         components: [api]
@@ -446,7 +500,8 @@ def test_a_feed_without_entries_is_dated_now(site_folder, tmp_path):
           - at: 2026-11-03T14:05:00Z
             status: investigating
             body: Looking.
-        """)
+        """,
+    )
     now = datetime(2026, 11, 4, 9, 30, tzinfo=UTC)
     folder = small_feeds(site_folder, now, tmp_path)
     dashboard = read(folder / "history-web.atom")

@@ -22,10 +22,19 @@ import pytest
 from conftest import EXAMPLE_NOW
 from support import ARTIFACTS, tool_missing
 from support.browser import (
-    Visit, axe_missing_reason, browser_missing_reason, launch, open_page, run_axe,
+    Visit,
+    axe_missing_reason,
+    browser_missing_reason,
+    launch,
+    open_page,
+    run_axe,
 )
 from support.checkers import (
-    describe, html_errors, is_known_material_message, run_vnu, vnu_missing_reason,
+    describe,
+    html_errors,
+    is_known_material_message,
+    run_vnu,
+    vnu_missing_reason,
     without_known_material_messages,
 )
 from support.serving import Server, serve
@@ -76,7 +85,11 @@ def home(browser, site_server: Server) -> Iterator[dict[tuple[int, bool], Visit]
             for javascript in (True, False):
                 name = f"home-{width}" + ("" if javascript else "-nojs")
                 visits[width, javascript] = open_page(
-                    browser, site_server.url, name=name, width=width, javascript=javascript,
+                    browser,
+                    site_server.url,
+                    name=name,
+                    width=width,
+                    javascript=javascript,
                     now=EXAMPLE_NOW,
                 )
         yield visits
@@ -129,7 +142,9 @@ AXE_PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "width"), AXE_PAGES, ids=[f"{p or 'home'}@{w}" for p, w in AXE_PAGES])
+@pytest.mark.parametrize(
+    ("path", "width"), AXE_PAGES, ids=[f"{p or 'home'}@{w}" for p, w in AXE_PAGES]
+)
 def test_axe_finds_nothing_serious_beyond_the_known_material_findings(
     home, browser, site_server: Server, path: str, width: int
 ):
@@ -140,8 +155,14 @@ def test_axe_finds_nothing_serious_beyond_the_known_material_findings(
     path = path.removeprefix("#dark")
     name = (path.strip("/").replace("/", "-") or "home") + f"-{width}-{scheme}"
     if path or scheme == "dark":
-        visit = open_page(browser, site_server.url + path, name=name, width=width,
-                          now=EXAMPLE_NOW, color_scheme=scheme)
+        visit = open_page(
+            browser,
+            site_server.url + path,
+            name=name,
+            width=width,
+            now=EXAMPLE_NOW,
+            color_scheme=scheme,
+        )
     else:
         visit = home[width, True]
     try:
@@ -154,9 +175,15 @@ def test_axe_finds_nothing_serious_beyond_the_known_material_findings(
     report = ARTIFACTS / f"axe-{name}.json"
     report.write_text(json.dumps(violations, indent=2) + "\n", encoding="utf-8")
     unexpected = [
-        {"id": violation["id"], "impact": violation["impact"], "help": violation["help"],
-         "target": target, "summary": summary}
-        for violation in violations if violation["impact"] in GRAVE
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "target": target,
+            "summary": summary,
+        }
+        for violation in violations
+        if violation["impact"] in GRAVE
         for target, summary in zip(violation["nodes"], violation["summaries"], strict=True)
         if (violation["id"], target) not in KNOWN_MATERIAL_AXE_FINDINGS
     ]
@@ -191,15 +218,17 @@ def test_under_a_sub_path_the_home_page_loads_with_its_css(browser, built_site: 
             assert server.errors() == []
             assert "Public API" in visit.main_text()
             stylesheets = [
-                url for status, url in visit.responses
-                if status == 200 and url.endswith(".css")
+                url for status, url in visit.responses if status == 200 and url.endswith(".css")
             ]
             assert stylesheets
             assert all(url.startswith(server.url + "assets/") for url in stylesheets)
             # the theme's stylesheet is applied, not only fetched
-            assert visit.page.evaluate(
-                "getComputedStyle(document.querySelector('.md-header')).position"
-            ) == "sticky"
+            assert (
+                visit.page.evaluate(
+                    "getComputedStyle(document.querySelector('.md-header')).position"
+                )
+                == "sticky"
+            )
         finally:
             visit.close()
 

@@ -1,4 +1,4 @@
-"""The subscriber outputs as `flare build` writes them into the site, and how pages announce them."""
+"""The subscriber outputs as `flare build` writes them into the site, and how pages link them."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ import vobject
 from generator.links import SITE_FEED, component_feed_paths
 
 EXPECTED_API = [
-    "api/v2/summary.json", "api/v2/status.json", "api/v2/components.json",
-    "api/v2/incidents.json", "api/v2/incidents/unresolved.json",
-    "api/v2/scheduled-maintenances.json", "api/v2/scheduled-maintenances/upcoming.json",
+    "api/v2/summary.json",
+    "api/v2/status.json",
+    "api/v2/components.json",
+    "api/v2/incidents.json",
+    "api/v2/incidents/unresolved.json",
+    "api/v2/scheduled-maintenances.json",
+    "api/v2/scheduled-maintenances/upcoming.json",
     "api/v2/scheduled-maintenances/active.json",
 ]
 
@@ -48,16 +52,22 @@ def test_the_outputs_are_what_their_readers_accept(example_build: Path):
     assert "Database upgrade" in [event.summary.value for event in calendar.vevent_list]
 
 
-@pytest.mark.parametrize("page", ["", "history/", "about/", "incidents/2026-08-04-file-storage-outage/"])
+@pytest.mark.parametrize(
+    "page", ["", "history/", "about/", "incidents/2026-08-04-file-storage-outage/"]
+)
 def test_every_page_announces_the_site_feeds_in_its_head(example_build: Path, page: str):
     links = parse(example_build, page).xpath("//head/link[@rel='alternate']")
-    announced = {(link.get("type"), resolve(example_build, page, link.get("href"))) for link in links}
+    announced = {
+        (link.get("type"), resolve(example_build, page, link.get("href"))) for link in links
+    }
     assert announced == {
         ("application/atom+xml", example_build / "history.atom"),
         ("application/rss+xml", example_build / "history.rss"),
     }
-    assert all(link.get("title") == f"Example Cloud Status: {kind}"
-               for link, kind in zip(links, ["Atom", "RSS"], strict=True))
+    assert all(
+        link.get("title") == f"Example Cloud Status: {kind}"
+        for link, kind in zip(links, ["Atom", "RSS"], strict=True)
+    )
 
 
 def test_a_component_page_also_announces_its_own_feeds(example_build: Path):

@@ -207,7 +207,9 @@ def test_home_lists_every_component_under_its_group_with_its_current_state(page,
     # Facts of the example, independent of the core: 8 components in 3 groups, one degraded.
     assert len(shown_on_page) == 8
     assert list(dict.fromkeys(group for group, _, _ in shown_on_page)) == [
-        "Platform", "Data", "Delivery",
+        "Platform",
+        "Data",
+        "Delivery",
     ]
     assert ("Delivery", "Webhooks", "Degraded performance") in shown_on_page
     assert ("Platform", "Public API", "Operational") in shown_on_page
@@ -244,7 +246,8 @@ def test_home_announces_the_upcoming_database_upgrade_with_its_window(page):
     assert text(link) == "Database upgrade"
     assert link.get("href") == f"incidents/{UPCOMING_MAINTENANCE}/"
     assert [time.get("datetime") for time in item.xpath(".//time")] == [
-        "2026-12-08T02:00:00+00:00", "2026-12-08T04:00:00+00:00",
+        "2026-12-08T02:00:00+00:00",
+        "2026-12-08T04:00:00+00:00",
     ]
     assert text(item.xpath(f".//*[{has_class('flare-meta')}]")[0]) == (
         "8 Dec 2026, 02:00 UTC to 8 Dec 2026, 04:00 UTC · Affects Public API, Dashboard"
@@ -258,7 +261,11 @@ def test_home_has_no_maintenance_in_progress_section(page):
     assert "Maintenance in progress" not in headings
     assert section(home, "flare-maintenance-now") is None
     assert headings == [
-        "Active incidents", "Upcoming maintenance", "Components", "Past incidents", "Subscribe",
+        "Active incidents",
+        "Upcoming maintenance",
+        "Components",
+        "Past incidents",
+        "Subscribe",
     ]
 
 
@@ -283,8 +290,13 @@ def test_home_lists_the_past_7_days_with_the_open_incident_on_22_and_23_nov(page
     }
 
     assert list(days) == [
-        "23 Nov 2026", "22 Nov 2026", "21 Nov 2026", "20 Nov 2026",
-        "19 Nov 2026", "18 Nov 2026", "17 Nov 2026",
+        "23 Nov 2026",
+        "22 Nov 2026",
+        "21 Nov 2026",
+        "20 Nov 2026",
+        "19 Nov 2026",
+        "18 Nov 2026",
+        "17 Nov 2026",
     ]
     for day, digest in days.items():
         titles = [text(a) for a in digest.xpath(f".//*[{has_class('flare-line__title')}]/a")]
@@ -429,10 +441,13 @@ def test_the_open_incident_is_not_yet_resolved(page):
     }
 
 
-@pytest.mark.parametrize(("record_id", "duration"), [
-    (API_LATENCY, "45 min"),  # 22:10 +05:30 (16:40 UTC) to 17:25 UTC
-    (EMAIL_OUTAGE, "2 h 12 min"),  # 10:18 -04:00 (14:18 UTC) to 16:30 UTC
-])
+@pytest.mark.parametrize(
+    ("record_id", "duration"),
+    [
+        (API_LATENCY, "45 min"),  # 22:10 +05:30 (16:40 UTC) to 17:25 UTC
+        (EMAIL_OUTAGE, "2 h 12 min"),  # 10:18 -04:00 (14:18 UTC) to 16:30 UTC
+    ],
+)
 def test_a_resolved_incident_shows_how_long_it_lasted(page, record_id, duration):
     record = RECORDS[record_id]
     minutes = round((incident_resolved_at(record) - record_start(record)) / timedelta(minutes=1))
@@ -490,18 +505,22 @@ def test_a_maintenance_that_has_not_begun_is_not_shown_as_started(page):
 
     assert facts(tree)["Status"] == "Scheduled"
     assert [
-        time.get("datetime") for time in started
+        time.get("datetime")
+        for time in started
         if datetime.fromisoformat(time.get("datetime")) > EXAMPLE_NOW
     ] == [], "the page says the work started at a time that has not come yet"
 
 
-@pytest.mark.parametrize("path", [
-    "incidents/2026-03-26-third-party-sso-provider-outage/",
-    "incidents/2025-12-09-delayed-email-notifications/",
-    "history/",
-    "components/auth/",
-    "components/email/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "incidents/2026-03-26-third-party-sso-provider-outage/",
+        "incidents/2025-12-09-delayed-email-notifications/",
+        "history/",
+        "components/auth/",
+        "components/email/",
+    ],
+)
 def test_an_incident_without_impact_is_not_labelled_none_impact(page, path):
     assert "None impact" not in text(content(page(path)))
 
@@ -517,7 +536,8 @@ def test_a_web_address_in_an_update_body_is_a_link(page):
 def test_history_lists_every_started_record_newest_first_under_month_headings(page, example_site):
     started = sorted(
         (record for record in example_site.records if record.started_at <= EXAMPLE_NOW),
-        key=lambda record: (record.started_at, record.id), reverse=True,
+        key=lambda record: (record.started_at, record.id),
+        reverse=True,
     )
     expected: dict[str, list[str]] = {}
     for record in started:
@@ -538,7 +558,8 @@ def test_history_lists_every_started_record_newest_first_under_month_headings(pa
     assert list(shown_on_page)[0] == "November 2026"
     assert list(shown_on_page)[-1] == "December 2025"
     assert shown_on_page["November 2026"] == [
-        "Delayed webhook deliveries", "Increased response times on the public API",
+        "Delayed webhook deliveries",
+        "Increased response times on the public API",
     ]
 
 
@@ -555,8 +576,9 @@ def test_history_links_open_each_record_page(site, page):
 
 def test_history_says_how_long_each_record_lasted_or_that_it_is_ongoing(page):
     items = {
-        text(item.xpath(f"./a[{has_class('flare-history__title')}]")[0]):
-            text(item.xpath(f"./*[{has_class('flare-meta')}]")[0])
+        text(item.xpath(f"./a[{has_class('flare-history__title')}]")[0]): text(
+            item.xpath(f"./*[{has_class('flare-meta')}]")[0]
+        )
         for item in content(page("history/")).xpath(f".//li[{has_class('flare-history__item')}]")
     }
 
@@ -567,8 +589,7 @@ def test_history_says_how_long_each_record_lasted_or_that_it_is_ongoing(page):
         "Minor impact 5 Nov 2026, 16:40 UTC · lasted 45 min · Public API"
     )
     assert items["File storage platform upgrade"] == (
-        "Maintenance 14 Oct 2026, 02:00 UTC · lasted 1 h 50 min"
-        " · File storage, Reports and exports"
+        "Maintenance 14 Oct 2026, 02:00 UTC · lasted 1 h 50 min · File storage, Reports and exports"
     )
 
 
@@ -680,7 +701,9 @@ def paginated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small site with 30 resolved incidents, one a day through October 2026, built once."""
     folder = SiteFolder(tmp_path_factory.mktemp("paginated"))
     for number in range(1, PAGINATED_RECORDS + 1):
-        folder.record(f"2026-10-{number:02d}-incident.yaml", f"""\
+        folder.record(
+            f"2026-10-{number:02d}-incident.yaml",
+            f"""\
             title: Incident number {number}
             impact: minor
             components: [api]
@@ -691,7 +714,8 @@ def paginated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
               - at: 2026-10-{number:02d}T10:30:00Z
                 status: resolved
                 body: Requests are fast again.
-            """)
+            """,
+        )
     output = folder.root / "site"
     result = flare("build", str(folder.root), "-d", str(output))
     assert result.returncode == 0, result.stderr

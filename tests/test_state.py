@@ -23,21 +23,32 @@ def at(hour: int, minute: int = 0, day: int = 3) -> datetime:
 
 def incident(impact: str, components: list[str], *updates: dict, id: str = "inc") -> Incident:
     return Incident.model_validate(
-        {"id": id, "title": "Something broke", "impact": impact, "components": components,
-         "updates": [{"body": "Update.", **update} for update in updates]}
+        {
+            "id": id,
+            "title": "Something broke",
+            "impact": impact,
+            "components": components,
+            "updates": [{"body": "Update.", **update} for update in updates],
+        }
     )
 
 
 def maintenance(start: datetime, end: datetime, *updates: dict, components=("api",)) -> Maintenance:
     return Maintenance.model_validate(
-        {"kind": "maintenance", "id": "maint", "title": "Upgrade", "components": list(components),
-         "scheduled": {"start": start, "end": end},
-         "updates": [{"body": "Update.", **update} for update in updates]}
+        {
+            "kind": "maintenance",
+            "id": "maint",
+            "title": "Upgrade",
+            "components": list(components),
+            "scheduled": {"start": start, "end": end},
+            "updates": [{"body": "Update.", **update} for update in updates],
+        }
     )
 
 
 API_MAJOR = incident(
-    "major", ["api", "web"],
+    "major",
+    ["api", "web"],
     {"at": at(14), "status": "investigating"},
     {"at": at(14, 30), "status": "identified", "components": {"api": "major_outage"}},
     {"at": at(15, 10), "status": "monitoring", "components": {"api": "degraded_performance"}},
@@ -50,7 +61,14 @@ API_MAJOR = incident(
     [
         (at(13, 59), OPERATIONAL, OPERATIONAL),  # before the first update
         (at(14), PARTIAL, PARTIAL),  # exactly at the first update: impact major implies partial
-        (at(14, 29, ), PARTIAL, PARTIAL),
+        (
+            at(
+                14,
+                29,
+            ),
+            PARTIAL,
+            PARTIAL,
+        ),
         (at(14, 30), MAJOR, PARTIAL),  # an update names api; web keeps the implied state
         (at(15, 10), DEGRADED, PARTIAL),
         (at(15, 59), DEGRADED, PARTIAL),
@@ -74,7 +92,8 @@ def test_impact_implies_the_state_of_components_no_update_names(impact, state):
 
 def test_updates_written_out_of_order_apply_in_time_order():
     record = incident(
-        "minor", ["api"],
+        "minor",
+        ["api"],
         {"at": at(12), "status": "resolved"},
         {"at": at(10), "status": "investigating", "components": {"api": "major_outage"}},
         {"at": at(11), "status": "monitoring", "components": {"api": "degraded_performance"}},
@@ -87,7 +106,8 @@ def test_updates_written_out_of_order_apply_in_time_order():
 
 def test_offsets_are_compared_as_instants():
     record = incident(
-        "critical", ["api"],
+        "critical",
+        ["api"],
         {"at": "2026-11-03T10:00:00Z", "status": "investigating"},
         {"at": "2026-11-03T11:30:00+01:00", "status": "resolved"},  # 10:30 UTC
     )
@@ -97,10 +117,20 @@ def test_offsets_are_compared_as_instants():
 
 
 def test_overlapping_incidents_give_the_worst_state():
-    minor = incident("minor", ["api"], {"at": at(9), "status": "investigating"},
-                     {"at": at(13), "status": "resolved"}, id="minor")
-    critical = incident("critical", ["api"], {"at": at(10), "status": "investigating"},
-                        {"at": at(11), "status": "resolved"}, id="critical")
+    minor = incident(
+        "minor",
+        ["api"],
+        {"at": at(9), "status": "investigating"},
+        {"at": at(13), "status": "resolved"},
+        id="minor",
+    )
+    critical = incident(
+        "critical",
+        ["api"],
+        {"at": at(10), "status": "investigating"},
+        {"at": at(11), "status": "resolved"},
+        id="critical",
+    )
     records = [minor, critical]
     assert component_state_at(records, "api", at(9, 30)) is DEGRADED
     assert component_state_at(records, "api", at(10, 30)) is MAJOR
@@ -109,17 +139,25 @@ def test_overlapping_incidents_give_the_worst_state():
 
 
 def test_an_update_after_the_resolution_reopens_the_incident():
-    record = incident("major", ["api"], {"at": at(9), "status": "investigating"},
-                      {"at": at(10), "status": "resolved"},
-                      {"at": at(11), "status": "investigating"})
+    record = incident(
+        "major",
+        ["api"],
+        {"at": at(9), "status": "investigating"},
+        {"at": at(10), "status": "resolved"},
+        {"at": at(11), "status": "investigating"},
+    )
     assert component_state_at([record], "api", at(10, 30)) is OPERATIONAL
     assert component_state_at([record], "api", at(11)) is PARTIAL
     assert record.resolved_at is None
 
 
 def test_an_update_may_set_a_component_back_to_operational_while_the_incident_stays_open():
-    record = incident("major", ["api"], {"at": at(9), "status": "investigating"},
-                      {"at": at(10), "status": "monitoring", "components": {"api": "operational"}})
+    record = incident(
+        "major",
+        ["api"],
+        {"at": at(9), "status": "investigating"},
+        {"at": at(10), "status": "monitoring", "components": {"api": "operational"}},
+    )
     assert record.is_open_at(at(11))
     assert incident_states_at(record, at(11)) == {"api": OPERATIONAL}
 
@@ -135,8 +173,12 @@ def test_a_maintenance_window_starts_inclusive_and_ends_exclusive():
 
 def test_any_incident_state_is_worse_than_maintenance_and_operational_is_not():
     window = maintenance(at(2), at(4))
-    slow = incident("minor", ["api"], {"at": at(3), "status": "investigating"},
-                    {"at": at(5), "status": "resolved"})
+    slow = incident(
+        "minor",
+        ["api"],
+        {"at": at(3), "status": "investigating"},
+        {"at": at(5), "status": "resolved"},
+    )
     harmless = incident("none", ["api"], {"at": at(2), "status": "investigating"})
     assert component_state_at([window, slow], "api", at(2, 30)) is MAINTENANCE
     assert component_state_at([window, slow], "api", at(3)) is DEGRADED
@@ -145,7 +187,8 @@ def test_any_incident_state_is_worse_than_maintenance_and_operational_is_not():
 
 def test_a_completed_update_ends_the_window_early_and_in_progress_starts_it_early():
     window = maintenance(
-        at(2), at(4),
+        at(2),
+        at(4),
         {"at": at(1, 50), "status": "in_progress"},
         {"at": at(3), "status": "completed"},
     )
@@ -161,7 +204,8 @@ def test_a_completed_update_ends_the_window_early_and_in_progress_starts_it_earl
 )
 def test_a_maintenance_status_follows_the_clock_and_its_updates(instant, status):
     window = maintenance(
-        at(2), at(4),
+        at(2),
+        at(4),
         {"at": at(0), "status": "scheduled"},
         {"at": at(3, 20), "status": "verifying"},
     )
@@ -186,6 +230,7 @@ def test_the_example_site_at_its_reference_instant(example_site, example_now):
     assert set(states.values()) == {OPERATIONAL}
     during_upgrade = datetime(2026, 12, 8, 3, tzinfo=UTC)
     assert component_state_at(example_site.records, "api", during_upgrade) is MAINTENANCE
-    assert component_state_at(
-        example_site.records, "api", during_upgrade + timedelta(hours=1)
-    ) is OPERATIONAL
+    assert (
+        component_state_at(example_site.records, "api", during_upgrade + timedelta(hours=1))
+        is OPERATIONAL
+    )

@@ -20,10 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, SiteFolder
-from support import tool_missing
-from support.serving import serve
 
+from conftest import REPO, SiteFolder
 from generator.links import SiteLinks
 from generator.state import component_states_at
 from generator.statuspage import statuspage_api_files
@@ -31,6 +29,8 @@ from generator.structure.components import SiteSettings
 from generator.structure.records import Incident, Maintenance
 from generator.structure.site import Site
 from generator.validation import load_site
+from support import tool_missing
+from support.serving import serve
 
 LINKS = SiteLinks("https://status.example.com/")
 PAGE_NAME = "Example Cloud Status"
@@ -46,28 +46,60 @@ STR, INT, BOOL, NULL, LIST = str, int, bool, type(None), list
 PAGE = {"id": STR, "name": STR, "url": STR, "time_zone": STR, "updated_at": TIME}
 STATUS = {"indicator": STR, "description": STR}
 COMPONENT = {
-    "id": STR, "name": STR, "status": STR, "created_at": TIME, "updated_at": TIME,
-    "position": INT, "description": (STR, NULL), "showcase": BOOL, "start_date": (DATE, NULL),
-    "group_id": (STR, NULL), "page_id": STR, "group": BOOL, "only_show_if_degraded": BOOL,
+    "id": STR,
+    "name": STR,
+    "status": STR,
+    "created_at": TIME,
+    "updated_at": TIME,
+    "position": INT,
+    "description": (STR, NULL),
+    "showcase": BOOL,
+    "start_date": (DATE, NULL),
+    "group_id": (STR, NULL),
+    "page_id": STR,
+    "group": BOOL,
+    "only_show_if_degraded": BOOL,
 }
 GROUP = {**COMPONENT, "components": LIST}
 INCIDENT = {
-    "id": STR, "name": STR, "status": STR, "created_at": TIME, "updated_at": TIME,
-    "monitoring_at": (TIME, NULL), "resolved_at": (TIME, NULL), "impact": STR, "shortlink": STR,
-    "started_at": TIME, "page_id": STR, "incident_updates": LIST, "components": LIST,
+    "id": STR,
+    "name": STR,
+    "status": STR,
+    "created_at": TIME,
+    "updated_at": TIME,
+    "monitoring_at": (TIME, NULL),
+    "resolved_at": (TIME, NULL),
+    "impact": STR,
+    "shortlink": STR,
+    "started_at": TIME,
+    "page_id": STR,
+    "incident_updates": LIST,
+    "components": LIST,
 }
 MAINTENANCE = {**INCIDENT, "scheduled_for": TIME, "scheduled_until": TIME}
 UPDATE = {
-    "id": STR, "status": STR, "body": STR, "incident_id": STR, "created_at": TIME,
-    "updated_at": TIME, "display_at": TIME, "affected_components": (LIST, NULL),
-    "deliver_notifications": BOOL, "custom_tweet": (STR, NULL), "tweet_id": (STR, NULL),
+    "id": STR,
+    "status": STR,
+    "body": STR,
+    "incident_id": STR,
+    "created_at": TIME,
+    "updated_at": TIME,
+    "display_at": TIME,
+    "affected_components": (LIST, NULL),
+    "deliver_notifications": BOOL,
+    "custom_tweet": (STR, NULL),
+    "tweet_id": (STR, NULL),
 }
 AFFECTED = {"code": STR, "name": STR, "old_status": (STR, NULL), "new_status": STR}
 # What we add beside the reference's fields (it allows additions, never changes).
 ADDED = {"update": {"body_html": STR}}
 
 COMPONENT_STATUSES = {
-    "operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance",
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
 }
 INDICATORS = {"none", "minor", "major", "critical", "maintenance"}
 INCIDENT_STATUSES = {"investigating", "identified", "monitoring", "resolved", "postmortem"}
@@ -92,8 +124,10 @@ def shape_errors(value: Any, fields: dict[str, Any], where: str, added: dict | N
         return [f"{where}: expected an object, found {type(value).__name__}"]
     errors = []
     if set(value) != set(expected):
-        errors.append(f"{where}: missing {sorted(set(expected) - set(value))}, "
-                      f"unexpected {sorted(set(value) - set(expected))}")
+        errors.append(
+            f"{where}: missing {sorted(set(expected) - set(value))}, "
+            f"unexpected {sorted(set(value) - set(expected))}"
+        )
     for name, kinds in expected.items():
         if name in value and not any(
             is_kind(value[name], kind) for kind in (kinds if isinstance(kinds, tuple) else (kinds,))
@@ -180,25 +214,37 @@ def by_id(objects: list[dict], wanted: str) -> dict:
     return next(item for item in objects if item["id"] == wanted)
 
 
-SETTINGS = SiteSettings.model_validate({
-    "timezone": "UTC",
-    "components": [
-        {"id": "api", "name": "Public API", "group": "Platform"},
-        {"id": "web", "name": "Dashboard", "group": "Platform"},
-        {"id": "email", "name": "Email"},
-    ],
-})
+SETTINGS = SiteSettings.model_validate(
+    {
+        "timezone": "UTC",
+        "components": [
+            {"id": "api", "name": "Public API", "group": "Platform"},
+            {"id": "web", "name": "Dashboard", "group": "Platform"},
+            {"id": "email", "name": "Email"},
+        ],
+    }
+)
 
 
 def incident(id: str, impact: str, components: list[str], *updates: tuple) -> Incident:
     """``updates``: (at, status) or (at, status, {component: state})."""
-    return Incident.model_validate({
-        "id": id, "title": f"Title of {id}", "impact": impact, "components": components,
-        "updates": [
-            {"at": at, "status": status, "components": named[0] if named else {}, "body": "Text."}
-            for at, status, *named in updates
-        ],
-    })
+    return Incident.model_validate(
+        {
+            "id": id,
+            "title": f"Title of {id}",
+            "impact": impact,
+            "components": components,
+            "updates": [
+                {
+                    "at": at,
+                    "status": status,
+                    "components": named[0] if named else {},
+                    "body": "Text.",
+                }
+                for at, status, *named in updates
+            ],
+        }
+    )
 
 
 # -- the files and their shapes ----------------------------------------------------------------
@@ -219,8 +265,13 @@ def test_every_file_of_the_reference_exists_with_its_keys_fields_and_types(
 
 
 def test_the_shape_checker_catches_a_missing_field_a_wrong_type_and_an_extra_field():
-    good = {"id": "p", "name": "N", "url": "https://x/", "time_zone": "UTC",
-            "updated_at": "2026-11-23T12:00:00.000Z"}
+    good = {
+        "id": "p",
+        "name": "N",
+        "url": "https://x/",
+        "time_zone": "UTC",
+        "updated_at": "2026-11-23T12:00:00.000Z",
+    }
     assert shape_errors(good, PAGE, "page") == []
     assert shape_errors({**good, "updated_at": "2026-11-23T12:00:00"}, PAGE, "page") != []
     assert shape_errors({k: v for k, v in good.items() if k != "url"}, PAGE, "page") != []
@@ -287,7 +338,9 @@ def test_a_component_was_updated_when_its_state_last_changed(example_site, examp
 def test_maintenance_in_progress_with_nothing_broken_gives_the_maintenance_indicator(
     site_folder: SiteFolder,
 ):
-    site_folder.record("2026/db.yaml", """\
+    site_folder.record(
+        "2026/db.yaml",
+        """\
         kind: maintenance
         title: Database upgrade
         components: [api]
@@ -301,12 +354,15 @@ def test_maintenance_in_progress_with_nothing_broken_gives_the_maintenance_indic
           - at: 2026-11-23T11:00:00Z
             status: in_progress
             body: The upgrade has started.
-        """)
+        """,
+    )
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     files = api(load_site(site_folder.config, now), now)
     summary = files["api/v2/summary.json"]
-    assert summary["status"] == {"indicator": "maintenance",
-                                 "description": "Service Under Maintenance"}
+    assert summary["status"] == {
+        "indicator": "maintenance",
+        "description": "Service Under Maintenance",
+    }
     assert by_id(summary["components"], "api")["status"] == "under_maintenance"
     assert ids(files["api/v2/scheduled-maintenances/active.json"]["scheduled_maintenances"]) == [
         "db"
@@ -317,7 +373,9 @@ def test_maintenance_in_progress_with_nothing_broken_gives_the_maintenance_indic
     assert [u["status"] for u in maintenance["incident_updates"]] == ["in_progress", "scheduled"]
 
     # Anything broken, even only slowed down, wins over maintenance.
-    site_folder.record("2026/slow.yaml", """\
+    site_folder.record(
+        "2026/slow.yaml",
+        """\
         title: Slow emails
         impact: minor
         components: [email]
@@ -325,17 +383,21 @@ def test_maintenance_in_progress_with_nothing_broken_gives_the_maintenance_indic
           - at: 2026-11-23T11:30:00Z
             status: investigating
             body: Emails are slow.
-        """)
+        """,
+    )
     status = api(load_site(site_folder.config, now), now)["api/v2/status.json"]["status"]
     assert status == {"indicator": "minor", "description": "Partially Degraded Service"}
 
 
-@pytest.mark.parametrize(("impact", "indicator", "description"), [
-    ("none", "none", "All Systems Operational"),
-    ("minor", "minor", "Partially Degraded Service"),
-    ("major", "major", "Partial System Outage"),
-    ("critical", "critical", "Major Service Outage"),
-])
+@pytest.mark.parametrize(
+    ("impact", "indicator", "description"),
+    [
+        ("none", "none", "All Systems Operational"),
+        ("minor", "minor", "Partially Degraded Service"),
+        ("major", "major", "Partial System Outage"),
+        ("critical", "critical", "Major Service Outage"),
+    ],
+)
 def test_an_open_incident_sets_the_indicator_from_the_states_its_impact_implies(
     impact, indicator, description
 ):
@@ -346,33 +408,42 @@ def test_an_open_incident_sets_the_indicator_from_the_states_its_impact_implies(
 
 
 # -- incidents and their updates ---------------------------------------------------------------
-def test_the_storage_outage_updates_say_what_each_did_to_its_components(
-    example_site, example_now
-):
-    storage = by_id(api(example_site, example_now)["api/v2/incidents.json"]["incidents"],
-                    STORAGE_OUTAGE)
+def test_the_storage_outage_updates_say_what_each_did_to_its_components(example_site, example_now):
+    storage = by_id(
+        api(example_site, example_now)["api/v2/incidents.json"]["incidents"], STORAGE_OUTAGE
+    )
     updates = list(reversed(storage["incident_updates"]))  # oldest first, as in the YAML
     changes = [
-        None if u["affected_components"] is None else
-        [(c["code"], c["old_status"], c["new_status"]) for c in u["affected_components"]]
+        None
+        if u["affected_components"] is None
+        else [(c["code"], c["old_status"], c["new_status"]) for c in u["affected_components"]]
         for u in updates
     ]
     assert changes == [
         # 11:12 UTC: the first update: the incident gave the components no state before it
-        [("api", None, "operational"), ("storage", None, "degraded_performance"),
-         ("exports", None, "operational")],
+        [
+            ("api", None, "operational"),
+            ("storage", None, "degraded_performance"),
+            ("exports", None, "operational"),
+        ],
         # 11:34: worse
-        [("api", "operational", "partial_outage"),
-         ("storage", "degraded_performance", "major_outage"),
-         ("exports", "operational", "major_outage")],
+        [
+            ("api", "operational", "partial_outage"),
+            ("storage", "degraded_performance", "major_outage"),
+            ("exports", "operational", "major_outage"),
+        ],
         None,  # 12:02 identified: names no component
         # 12:47 monitoring: recovering
-        [("api", "partial_outage", "operational"),
-         ("storage", "major_outage", "degraded_performance"),
-         ("exports", "major_outage", "degraded_performance")],
+        [
+            ("api", "partial_outage", "operational"),
+            ("storage", "major_outage", "degraded_performance"),
+            ("exports", "major_outage", "degraded_performance"),
+        ],
         # 13:40 monitoring: back to normal
-        [("storage", "degraded_performance", "operational"),
-         ("exports", "degraded_performance", "operational")],
+        [
+            ("storage", "degraded_performance", "operational"),
+            ("exports", "degraded_performance", "operational"),
+        ],
         None,  # 14:45 resolved
     ]
     # The new states are the ones written in the record, update by update.
@@ -386,17 +457,23 @@ def test_the_storage_outage_updates_say_what_each_did_to_its_components(
         )
         assert update["body"] == source["body"].strip()
     names = {c["code"]: c["name"] for c in updates[0]["affected_components"]}
-    assert names == {"api": "Public API", "storage": "File storage",
-                     "exports": "Reports and exports"}
+    assert names == {
+        "api": "Public API",
+        "storage": "File storage",
+        "exports": "Reports and exports",
+    }
 
 
 def test_an_incident_carries_its_times_link_components_and_markdown(example_site, example_now):
-    storage = by_id(api(example_site, example_now)["api/v2/incidents.json"]["incidents"],
-                    STORAGE_OUTAGE)
+    storage = by_id(
+        api(example_site, example_now)["api/v2/incidents.json"]["incidents"], STORAGE_OUTAGE
+    )
     assert storage["name"] == "File storage outage affecting uploads, downloads and exports"
     assert (storage["status"], storage["impact"]) == ("resolved", "critical")
-    times = {key: storage[key] for key in
-             ("created_at", "started_at", "updated_at", "monitoring_at", "resolved_at")}
+    times = {
+        key: storage[key]
+        for key in ("created_at", "started_at", "updated_at", "monitoring_at", "resolved_at")
+    }
     assert times == {
         "created_at": "2026-08-04T11:12:00.000Z",  # written as 13:12+02:00
         "started_at": "2026-08-04T11:12:00.000Z",
@@ -408,12 +485,17 @@ def test_an_incident_carries_its_times_link_components_and_markdown(example_site
     assert ids(storage["components"]) == ["api", "storage", "exports"]
     newest = storage["incident_updates"][0]
     assert newest["status"] == "resolved"
-    assert newest["created_at"] == newest["display_at"] == newest["updated_at"] == (
-        "2026-08-04T14:45:00.000Z"
+    assert (
+        newest["created_at"]
+        == newest["display_at"]
+        == newest["updated_at"]
+        == ("2026-08-04T14:45:00.000Z")
     )
     assert newest["incident_id"] == STORAGE_OUTAGE
     assert (newest["deliver_notifications"], newest["custom_tweet"], newest["tweet_id"]) == (
-        True, None, None
+        True,
+        None,
+        None,
     )
     assert newest["body"].startswith("Everything has been working normally")
     assert "**No files were lost.**" in newest["body"]
@@ -428,10 +510,14 @@ def test_the_api_shows_an_incident_as_it_stood_at_now(example_site):
     assert ids(unresolved) == [STORAGE_OUTAGE]
     storage = unresolved[0]
     assert (storage["status"], storage["resolved_at"], storage["monitoring_at"]) == (
-        "identified", None, None
+        "identified",
+        None,
+        None,
     )
     assert [u["status"] for u in storage["incident_updates"]] == [
-        "identified", "investigating", "investigating"
+        "identified",
+        "investigating",
+        "investigating",
     ]
     assert files["api/v2/status.json"]["status"]["indicator"] == "critical"
     # Incidents that begin later are not there yet.
@@ -442,16 +528,24 @@ def test_the_api_shows_an_incident_as_it_stood_at_now(example_site):
 
 def test_monitoring_at_is_kept_once_resolved_and_cleared_when_reopened():
     now = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
-    fixed = incident("fixed", "minor", ["api"],
-                     ("2026-11-10T08:00:00Z", "investigating"),
-                     ("2026-11-10T08:30:00Z", "monitoring"),
-                     ("2026-11-10T08:45:00Z", "monitoring"),
-                     ("2026-11-10T09:00:00Z", "resolved"))
-    reopened = incident("reopened", "minor", ["web"],
-                        ("2026-11-10T08:00:00Z", "investigating"),
-                        ("2026-11-10T08:30:00Z", "monitoring"),
-                        ("2026-11-10T09:00:00Z", "resolved"),
-                        ("2026-11-10T10:00:00Z", "investigating"))
+    fixed = incident(
+        "fixed",
+        "minor",
+        ["api"],
+        ("2026-11-10T08:00:00Z", "investigating"),
+        ("2026-11-10T08:30:00Z", "monitoring"),
+        ("2026-11-10T08:45:00Z", "monitoring"),
+        ("2026-11-10T09:00:00Z", "resolved"),
+    )
+    reopened = incident(
+        "reopened",
+        "minor",
+        ["web"],
+        ("2026-11-10T08:00:00Z", "investigating"),
+        ("2026-11-10T08:30:00Z", "monitoring"),
+        ("2026-11-10T09:00:00Z", "resolved"),
+        ("2026-11-10T10:00:00Z", "investigating"),
+    )
     incidents = api(Site(SETTINGS, (fixed, reopened)), now)["api/v2/incidents.json"]["incidents"]
     assert by_id(incidents, "fixed")["monitoring_at"] == "2026-11-10T08:30:00.000Z"
     assert by_id(incidents, "fixed")["resolved_at"] == "2026-11-10T09:00:00.000Z"
@@ -462,23 +556,35 @@ def test_monitoring_at_is_kept_once_resolved_and_cleared_when_reopened():
 
 def test_a_reopened_incident_reports_no_old_state_after_its_resolution():
     now = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
-    again = incident("again", "major", ["api"],
-                     ("2026-11-10T08:00:00Z", "investigating"),
-                     ("2026-11-10T08:20:00Z", "identified", {"api": "major_outage"}),
-                     ("2026-11-10T09:00:00Z", "resolved"),
-                     ("2026-11-10T10:00:00Z", "investigating", {"api": "degraded_performance"}))
+    again = incident(
+        "again",
+        "major",
+        ["api"],
+        ("2026-11-10T08:00:00Z", "investigating"),
+        ("2026-11-10T08:20:00Z", "identified", {"api": "major_outage"}),
+        ("2026-11-10T09:00:00Z", "resolved"),
+        ("2026-11-10T10:00:00Z", "investigating", {"api": "degraded_performance"}),
+    )
     updates = api(Site(SETTINGS, (again,)), now)["api/v2/incidents.json"]["incidents"][0][
         "incident_updates"
     ]
     reopening, _, identified, _ = updates
     # 08:20: before it, the incident gave api the state its impact implies (major: partial outage)
     assert identified["affected_components"] == [
-        {"code": "api", "name": "Public API", "old_status": "partial_outage",
-         "new_status": "major_outage"},
+        {
+            "code": "api",
+            "name": "Public API",
+            "old_status": "partial_outage",
+            "new_status": "major_outage",
+        },
     ]
     assert reopening["affected_components"] == [
-        {"code": "api", "name": "Public API", "old_status": None,
-         "new_status": "degraded_performance"},
+        {
+            "code": "api",
+            "name": "Public API",
+            "old_status": None,
+            "new_status": "degraded_performance",
+        },
     ]
 
 
@@ -500,7 +606,8 @@ def test_the_lists_hold_what_the_reference_says_newest_first(example_site, examp
     upcoming = files["api/v2/scheduled-maintenances/upcoming.json"]["scheduled_maintenances"]
     assert ids(upcoming) == [UPCOMING_MAINTENANCE]
     assert (upcoming[0]["scheduled_for"], upcoming[0]["scheduled_until"]) == (
-        "2026-12-08T02:00:00.000Z", "2026-12-08T04:00:00.000Z"
+        "2026-12-08T02:00:00.000Z",
+        "2026-12-08T04:00:00.000Z",
     )
     assert ids(upcoming[0]["components"]) == ["api", "dashboard"]
     assert files["api/v2/scheduled-maintenances/active.json"]["scheduled_maintenances"] == []
@@ -514,13 +621,29 @@ def test_the_full_lists_stop_at_the_50_most_recent():
     records = []
     for day in range(55):
         at = start + timedelta(days=day)
-        records.append(incident(f"incident-{day:02}", "minor", ["api"],
-                                (at.isoformat(), "investigating"),
-                                ((at + timedelta(hours=1)).isoformat(), "resolved")))
-        records.append(Maintenance.model_validate({
-            "kind": "maintenance", "id": f"work-{day:02}", "title": "Work", "components": ["web"],
-            "scheduled": {"start": at.isoformat(), "end": (at + timedelta(hours=2)).isoformat()},
-        }))
+        records.append(
+            incident(
+                f"incident-{day:02}",
+                "minor",
+                ["api"],
+                (at.isoformat(), "investigating"),
+                ((at + timedelta(hours=1)).isoformat(), "resolved"),
+            )
+        )
+        records.append(
+            Maintenance.model_validate(
+                {
+                    "kind": "maintenance",
+                    "id": f"work-{day:02}",
+                    "title": "Work",
+                    "components": ["web"],
+                    "scheduled": {
+                        "start": at.isoformat(),
+                        "end": (at + timedelta(hours=2)).isoformat(),
+                    },
+                }
+            )
+        )
     files = api(Site(SETTINGS, tuple(records)), now)
     assert ids(files["api/v2/incidents.json"]["incidents"]) == [
         f"incident-{day:02}" for day in range(54, 4, -1)
@@ -552,8 +675,10 @@ def test_a_naive_now_is_refused(example_site):
 # -- stable ids and identical bytes ----------------------------------------------------------
 def every_id(files: dict[str, dict]) -> dict[str, list[str]]:
     summary = files["api/v2/summary.json"]
-    records = [*files["api/v2/incidents.json"]["incidents"],
-               *files["api/v2/scheduled-maintenances.json"]["scheduled_maintenances"]]
+    records = [
+        *files["api/v2/incidents.json"]["incidents"],
+        *files["api/v2/scheduled-maintenances.json"]["scheduled_maintenances"],
+    ]
     return {
         "page": [summary["page"]["id"]],
         "components": ids(summary["components"]),
@@ -575,8 +700,9 @@ def test_a_records_ids_do_not_depend_on_the_other_records(example_site, example_
         incidents = api(site, example_now)["api/v2/incidents.json"]["incidents"]
         return ids(by_id(incidents, STORAGE_OUTAGE)["incident_updates"])
 
-    alone = Site(example_site.settings, tuple(r for r in example_site.records
-                                              if r.id == STORAGE_OUTAGE))
+    alone = Site(
+        example_site.settings, tuple(r for r in example_site.records if r.id == STORAGE_OUTAGE)
+    )
     assert len(update_ids(alone)) == 6
     assert update_ids(alone) == update_ids(example_site)
 
@@ -606,23 +732,34 @@ def test_the_statuspage_prometheus_exporter_reads_our_summary(
     run_dir.mkdir()
     with serve(example_build) as server:
         services = run_dir / "services.json"
-        services.write_text(json.dumps({
-            "flare": {"url": server.url_for("api/v2/summary.json"), "name": PAGE_NAME},
-        }), encoding="utf-8")
+        services.write_text(
+            json.dumps(
+                {
+                    "flare": {"url": server.url_for("api/v2/summary.json"), "name": PAGE_NAME},
+                }
+            ),
+            encoding="utf-8",
+        )
         env = {key: value for key, value in os.environ.items() if "proxy" not in key.lower()}
         env.update(
             RUN_MODE="once",
             SERVICES_JSON_PATH=str(services),
             METRICS_TEXTFILE_PATH=str(run_dir / "metrics.prom"),
-            NO_PROXY="127.0.0.1", no_proxy="127.0.0.1",
+            NO_PROXY="127.0.0.1",
+            no_proxy="127.0.0.1",
         )
         result = subprocess.run(
             [sys.executable, "-m", "statuspage_prometheus_exporter.status_monitoring"],
-            cwd=run_dir, env=env, capture_output=True, text=True, timeout=120,
+            cwd=run_dir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
-        assert (("GET", "/api/v2/summary.json", 200) in
-                [(hit.method, hit.path, hit.status) for hit in server.log])
+        assert ("GET", "/api/v2/summary.json", 200) in [
+            (hit.method, hit.path, hit.status) for hit in server.log
+        ]
     assert f"{PAGE_NAME}: minor" in result.stderr  # its log line for the check
 
     samples = [
@@ -641,26 +778,39 @@ def test_the_statuspage_prometheus_exporter_reads_our_summary(
     assert values("statuspage_service_status") == [({"service_name": PAGE_NAME}, 0.0)]
 
     # Every component and group, 1 when operational: what component_states_at says.
-    components = {labels["component_name"]: value
-                  for labels, value in values("statuspage_component_status")}
+    components = {
+        labels["component_name"]: value for labels, value in values("statuspage_component_status")
+    }
     states = component_states_at(
         example_site.records, example_site.settings.component_ids, example_now
     )
-    expected = {c.name: float(states[c.id].value == "operational")
-                for c in example_site.settings.components}
+    expected = {
+        c.name: float(states[c.id].value == "operational") for c in example_site.settings.components
+    }
     expected.update({"Platform": 1.0, "Data": 1.0, "Delivery": 0.0})
     assert components == expected
 
     incidents = [labels for labels, value in values("statuspage_incident_info") if value == 1]
-    assert [(i["incident_id"], i["impact"], i["affected_components"], i["shortlink"])
-            for i in incidents] == [(
-        OPEN_INCIDENT, "minor", "Webhooks",
-        f"https://status.example.com/incidents/{OPEN_INCIDENT}/",
-    )]
+    assert [
+        (i["incident_id"], i["impact"], i["affected_components"], i["shortlink"]) for i in incidents
+    ] == [
+        (
+            OPEN_INCIDENT,
+            "minor",
+            "Webhooks",
+            f"https://status.example.com/incidents/{OPEN_INCIDENT}/",
+        )
+    ]
     assert incidents[0]["started_at"] == "2026-11-22T21:40:00Z"
     maintenances = [labels for labels, value in values("statuspage_maintenance_info") if value == 1]
-    assert [(m["maintenance_id"], m["scheduled_start"], m["scheduled_end"],
-             m["affected_components"]) for m in maintenances] == [(
-        UPCOMING_MAINTENANCE, "2026-12-08T02:00:00Z", "2026-12-08T04:00:00Z",
-        "Public API, Dashboard",
-    )]
+    assert [
+        (m["maintenance_id"], m["scheduled_start"], m["scheduled_end"], m["affected_components"])
+        for m in maintenances
+    ] == [
+        (
+            UPCOMING_MAINTENANCE,
+            "2026-12-08T02:00:00Z",
+            "2026-12-08T04:00:00Z",
+            "Public API, Dashboard",
+        )
+    ]

@@ -16,13 +16,18 @@ NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 
 
 def outage(start: str, end: str, impact: str = "critical", id: str = "outage") -> Incident:
-    return Incident.model_validate({
-        "id": id, "title": "Elevated API errors", "impact": impact, "components": ["api"],
-        "updates": [
-            {"at": start, "status": "investigating", "body": "Looking."},
-            {"at": end, "status": "resolved", "body": "Fixed."},
-        ],
-    })
+    return Incident.model_validate(
+        {
+            "id": id,
+            "title": "Elevated API errors",
+            "impact": impact,
+            "components": ["api"],
+            "updates": [
+                {"at": start, "status": "investigating", "body": "Looking."},
+                {"at": end, "status": "resolved", "body": "Fixed."},
+            ],
+        }
+    )
 
 
 def by_day(days):
@@ -69,10 +74,15 @@ def test_a_daylight_saving_day_has_its_real_length():
 
 
 def test_maintenance_costs_nothing_but_shows_as_the_days_state():
-    window = Maintenance.model_validate({
-        "kind": "maintenance", "id": "upgrade", "title": "Upgrade", "components": ["api"],
-        "scheduled": {"start": "2026-11-03T02:00:00Z", "end": "2026-11-03T04:00:00Z"},
-    })
+    window = Maintenance.model_validate(
+        {
+            "kind": "maintenance",
+            "id": "upgrade",
+            "title": "Upgrade",
+            "components": ["api"],
+            "scheduled": {"start": "2026-11-03T02:00:00Z", "end": "2026-11-03T04:00:00Z"},
+        }
+    )
     day = by_day(daily_uptime([window], "api", 30, NOW, UTC_ZONE))[date(2026, 11, 3)]
     assert day.uptime == 1.0
     assert day.worst is ComponentState.UNDER_MAINTENANCE
@@ -89,10 +99,15 @@ def test_today_counts_only_up_to_now_and_the_window_ends_today():
 
 
 def test_an_incident_still_open_counts_up_to_now():
-    record = Incident.model_validate({
-        "id": "open", "title": "API down", "impact": "critical", "components": ["api"],
-        "updates": [{"at": "2026-11-10T10:00:00Z", "status": "investigating", "body": "Down."}],
-    })
+    record = Incident.model_validate(
+        {
+            "id": "open",
+            "title": "API down",
+            "impact": "critical",
+            "components": ["api"],
+            "updates": [{"at": "2026-11-10T10:00:00Z", "status": "investigating", "body": "Down."}],
+        }
+    )
     today = daily_uptime([record], "api", 1, NOW, UTC_ZONE)[0]
     assert today.downtime == timedelta(hours=2)
 
@@ -104,7 +119,8 @@ def test_uptime_over_a_window_weighs_days_by_their_length():
 
 
 def test_a_component_no_record_touches_is_up_every_day():
-    days = daily_uptime([outage("2026-11-03T14:00:00Z", "2026-11-03T15:00:00Z")], "web", 90,
-                        NOW, UTC_ZONE)
+    days = daily_uptime(
+        [outage("2026-11-03T14:00:00Z", "2026-11-03T15:00:00Z")], "web", 90, NOW, UTC_ZONE
+    )
     assert {day.uptime for day in days} == {1.0}
     assert uptime_ratio(days) == 1.0

@@ -78,12 +78,16 @@ def assert_words(message: str, *words: str) -> None:
     [
         pytest.param(
             "title: Unclosed list\ncomponents: [api, web\n",
-            3, 1, ["invalid YAML", "expected ',' or ']'", "flow sequence"],
+            3,
+            1,
+            ["invalid YAML", "expected ',' or ']'", "flow sequence"],
             id="unclosed-bracket",
         ),
         pytest.param(
             "title: Two colons\nimpact: major: really\n",
-            2, 14, ["invalid YAML", "mapping values are not allowed"],
+            2,
+            14,
+            ["invalid YAML", "mapping values are not allowed"],
             id="colon-in-plain-value",
         ),
     ],
@@ -103,8 +107,11 @@ def test_a_yaml_syntax_error_points_at_the_problem(site_folder, text, line, colu
 def test_a_key_written_twice_is_an_error_naming_the_first_line(site_folder):
     record = site_folder.record(
         "2026-11-03-api.yaml",
-        changed(VALID, "    status: investigating\n",
-                "    status: investigating\n    status: identified\n"),
+        changed(
+            VALID,
+            "    status: investigating\n",
+            "    status: investigating\n    status: identified\n",
+        ),
     )
 
     error = the_error(site_folder)
@@ -120,35 +127,56 @@ def test_a_key_written_twice_is_an_error_naming_the_first_line(site_folder):
     ("old", "new", "line", "column", "field", "words"),
     [
         pytest.param(
-            "title: Elevated error rates on the public API", "title: no",
-            1, 8, "title",
+            "title: Elevated error rates on the public API",
+            "title: no",
+            1,
+            8,
+            "title",
             ["YAML reads the unquoted no as the boolean false", 'put it in quotes: "no"'],
             id="no-is-false",
         ),
         pytest.param(
-            "title: Elevated error rates on the public API", "title: 404",
-            1, 8, "title",
+            "title: Elevated error rates on the public API",
+            "title: 404",
+            1,
+            8,
+            "title",
             ["YAML reads the unquoted 404 as the number 404", 'put it in quotes: "404"'],
             id="404-is-a-number",
         ),
         pytest.param(
-            "impact: major", "impact: no",
-            2, 9, "impact",
-            ["found False", "allowed: none, minor, major, critical",
-             "YAML reads the unquoted no as the boolean false"],
+            "impact: major",
+            "impact: no",
+            2,
+            9,
+            "impact",
+            [
+                "found False",
+                "allowed: none, minor, major, critical",
+                "YAML reads the unquoted no as the boolean false",
+            ],
             id="no-as-an-impact",
         ),
         pytest.param(
-            "  - at: 2026-11-03T14:05:00Z", "  - at: 2026-11-03",
-            5, 9, "updates[0].at",
+            "  - at: 2026-11-03T14:05:00Z",
+            "  - at: 2026-11-03",
+            5,
+            9,
+            "updates[0].at",
             ["found the date 2026-11-03 without a time", "such as 2026-11-03T14:05:00Z"],
             id="bare-date",
         ),
         pytest.param(
-            "  - at: 2026-11-03T14:05:00Z", "  - at: 2026-11-03T14:05:00",
-            5, 9, "updates[0].at",
-            ["found 2026-11-03T14:05:00 without an offset", "add Z for UTC",
-             "2026-11-03T14:05:00+01:00"],
+            "  - at: 2026-11-03T14:05:00Z",
+            "  - at: 2026-11-03T14:05:00",
+            5,
+            9,
+            "updates[0].at",
+            [
+                "found 2026-11-03T14:05:00 without an offset",
+                "add Z for UTC",
+                "2026-11-03T14:05:00+01:00",
+            ],
             id="no-offset",
         ),
     ],
@@ -182,17 +210,29 @@ def test_a_lower_case_t_and_z_timestamp_is_accepted_as_the_schema_says(site_fold
     ("old", "new", "line", "column", "field", "words"),
     [
         pytest.param(
-            "title: Elevated", "titel: Elevated",
-            1, 1, "titel",
-            ["unknown field 'titel'", "did you mean 'title'?",
-             "allowed here: kind, id, title, impact, components, updates, postmortem"],
+            "title: Elevated",
+            "titel: Elevated",
+            1,
+            1,
+            "titel",
+            [
+                "unknown field 'titel'",
+                "did you mean 'title'?",
+                "allowed here: kind, id, title, impact, components, updates, postmortem",
+            ],
             id="top-level",
         ),
         pytest.param(
-            "    status: investigating", "    stauts: investigating",
-            6, 5, "updates[0].stauts",
-            ["unknown field 'stauts'", "did you mean 'status'?",
-             "allowed here: at, status, components, body"],
+            "    status: investigating",
+            "    stauts: investigating",
+            6,
+            5,
+            "updates[0].stauts",
+            [
+                "unknown field 'stauts'",
+                "did you mean 'status'?",
+                "allowed here: at, status, components, body",
+            ],
             id="in-an-update",
         ),
     ],
@@ -216,13 +256,21 @@ def test_an_unknown_field_suggests_the_nearest_allowed_one(
     ("old", "new", "line", "column", "field", "found"),
     [
         pytest.param(
-            "components: [api, web]", "components: [api, wbe]",
-            3, 19, "components[1]", "wbe",
+            "components: [api, web]",
+            "components: [api, wbe]",
+            3,
+            19,
+            "components[1]",
+            "wbe",
             id="in-components",
         ),
         pytest.param(
-            "{api: partial_outage}", "{api: partial_outage, emial: major_outage}",
-            7, 39, "updates[0].components.emial", "emial",
+            "{api: partial_outage}",
+            "{api: partial_outage, emial: major_outage}",
+            7,
+            39,
+            "updates[0].components.emial",
+            "emial",
             id="key-of-an-update",
         ),
     ],
@@ -235,8 +283,11 @@ def test_an_unknown_component_lists_the_declared_ones(
     error = the_error(site_folder)
 
     assert (error.file, error.position, error.field) == (record, Position(line, column), field)
-    assert_words(error.message, f"unknown component '{found}'",
-                 "the components declared in mkdocs.yml are: api, web, email")
+    assert_words(
+        error.message,
+        f"unknown component '{found}'",
+        "the components declared in mkdocs.yml are: api, web, email",
+    )
 
 
 # -- 6. values outside their list ------------------------------------------------------------
@@ -246,42 +297,68 @@ def test_an_unknown_component_lists_the_declared_ones(
     ("old", "new", "line", "column", "field", "words"),
     [
         pytest.param(
-            "impact: major", "impact: severe",
-            2, 9, "impact",
+            "impact: major",
+            "impact: severe",
+            2,
+            9,
+            "impact",
             ["found 'severe'", "allowed: none, minor, major, critical"],
             id="impact",
         ),
         pytest.param(
-            "    status: investigating", "    status: investigatin",
-            6, 13, "updates[0].status",
-            ["found 'investigatin'", "allowed: investigating, identified, monitoring, resolved",
-             "did you mean 'investigating'?"],
+            "    status: investigating",
+            "    status: investigatin",
+            6,
+            13,
+            "updates[0].status",
+            [
+                "found 'investigatin'",
+                "allowed: investigating, identified, monitoring, resolved",
+                "did you mean 'investigating'?",
+            ],
             id="status",
         ),
         pytest.param(
-            "{api: partial_outage}", "{api: broken}",
-            7, 23, "updates[0].components.api",
+            "{api: partial_outage}",
+            "{api: broken}",
+            7,
+            23,
+            "updates[0].components.api",
             ["found 'broken'", "degraded_performance, partial_outage, major_outage"],
             id="component-state",
         ),
         pytest.param(
-            "{api: partial_outage}", "{api: under_maintenance}",
-            7, 23, "updates[0].components.api",
-            ["under_maintenance comes from a maintenance record's window",
-             "allowed here: operational, degraded_performance, partial_outage, major_outage"],
+            "{api: partial_outage}",
+            "{api: under_maintenance}",
+            7,
+            23,
+            "updates[0].components.api",
+            [
+                "under_maintenance comes from a maintenance record's window",
+                "allowed here: operational, degraded_performance, partial_outage, major_outage",
+            ],
             id="under-maintenance-in-an-incident",
         ),
         pytest.param(
-            "title: Elevated", "kind: outage\ntitle: Elevated",
-            1, 7, "kind",
+            "title: Elevated",
+            "kind: outage\ntitle: Elevated",
+            1,
+            7,
+            "kind",
             ["found 'outage'", "allowed: incident, maintenance"],
             id="kind",
         ),
         pytest.param(
-            "title: Elevated", "kind: maintenence\ntitle: Elevated",
-            1, 7, "kind",
-            ["found 'maintenence'", "allowed: incident, maintenance",
-             "did you mean 'maintenance'?"],
+            "title: Elevated",
+            "kind: maintenence\ntitle: Elevated",
+            1,
+            7,
+            "kind",
+            [
+                "found 'maintenence'",
+                "allowed: incident, maintenance",
+                "did you mean 'maintenance'?",
+            ],
             id="kind-misspelt",
         ),
     ],
@@ -299,7 +376,8 @@ def test_a_value_outside_its_list_names_what_is_allowed(
 
 def test_an_unknown_state_in_an_incident_does_not_offer_under_maintenance(site_folder):
     site_folder.record(
-        "2026-11-03-api.yaml", changed(VALID, "{api: partial_outage}", "{api: broken}"))
+        "2026-11-03-api.yaml", changed(VALID, "{api: partial_outage}", "{api: broken}")
+    )
 
     error = the_error(site_folder)
 
@@ -332,14 +410,18 @@ def test_a_maintenance_must_end_after_it_starts(site_folder, end):
 
 
 def test_an_id_already_used_by_another_file_names_that_file(site_folder):
-    first = site_folder.record("2026-11-03-api.yaml", VALID)
+    site_folder.record("2026-11-03-api.yaml", VALID)
     second = site_folder.record("2026-11-04-api-again.yaml", "id: 2026-11-03-api\n" + VALID)
 
     error = the_error(site_folder)
 
     assert (error.file, error.position, error.field) == (second, Position(1, 5), "id")
-    assert_words(error.message, "the id '2026-11-03-api' is already used by", "incidents/2026-11-03-api.yaml",
-                 "unique across all records")
+    assert_words(
+        error.message,
+        "the id '2026-11-03-api' is already used by",
+        "incidents/2026-11-03-api.yaml",
+        "unique across all records",
+    )
 
 
 def test_an_invalid_record_id_describes_what_a_record_id_may_hold(site_folder):
@@ -358,13 +440,24 @@ def test_an_invalid_record_id_describes_what_a_record_id_may_hold(site_folder):
     ("text", "position", "words"),
     [
         pytest.param("", None, ["the file is empty"], id="empty"),
-        pytest.param("# draft: to be written\n# after the call\n", None,
-                     ["the file is empty"], id="only-comments"),
-        pytest.param("- title: One\n- title: Two\n", Position(1, 1),
-                     ["the file holds a list", "a record is a mapping of fields"], id="list"),
-        pytest.param("\nAPI errors\n", Position(2, 1),
-                     ["the file holds the single value 'API errors'",
-                      "a record is a mapping of fields"], id="scalar"),
+        pytest.param(
+            "# draft: to be written\n# after the call\n",
+            None,
+            ["the file is empty"],
+            id="only-comments",
+        ),
+        pytest.param(
+            "- title: One\n- title: Two\n",
+            Position(1, 1),
+            ["the file holds a list", "a record is a mapping of fields"],
+            id="list",
+        ),
+        pytest.param(
+            "\nAPI errors\n",
+            Position(2, 1),
+            ["the file holds the single value 'API errors'", "a record is a mapping of fields"],
+            id="scalar",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_mapping_says_what_it_holds(site_folder, text, position, words):
@@ -402,9 +495,15 @@ def test_an_update_may_only_set_components_the_incident_lists(site_folder):
     error = the_error(site_folder)
 
     assert (error.file, error.position, error.field) == (
-        record, Position(7, 39), "updates[0].components.email")
-    assert_words(error.message, "'email' is not among this incident's components (api, web)",
-                 "add it to components:")
+        record,
+        Position(7, 39),
+        "updates[0].components.email",
+    )
+    assert_words(
+        error.message,
+        "'email' is not among this incident's components (api, web)",
+        "add it to components:",
+    )
 
 
 # -- 12. missing required fields -------------------------------------------------------------
@@ -413,11 +512,23 @@ def test_an_update_may_only_set_components_the_incident_lists(site_folder):
 @pytest.mark.parametrize(
     ("old", "new", "line", "column", "field"),
     [
-        pytest.param("title: Elevated error rates on the public API\n", "# title: to do\n",
-                     2, 1, "title", id="title"),
-        pytest.param(VALID[VALID.index("updates:"):], "", 1, 1, "updates", id="updates"),
-        pytest.param("    body: Error rates are back to normal.\n", "",
-                     9, 5, "updates[1].body", id="body-of-an-update"),
+        pytest.param(
+            "title: Elevated error rates on the public API\n",
+            "# title: to do\n",
+            2,
+            1,
+            "title",
+            id="title",
+        ),
+        pytest.param(VALID[VALID.index("updates:") :], "", 1, 1, "updates", id="updates"),
+        pytest.param(
+            "    body: Error rates are back to normal.\n",
+            "",
+            9,
+            5,
+            "updates[1].body",
+            id="body-of-an-update",
+        ),
     ],
 )
 def test_a_missing_field_points_at_the_mapping_that_lacks_it(
@@ -437,7 +548,8 @@ def test_a_missing_field_points_at_the_mapping_that_lacks_it(
 def test_every_error_of_the_run_is_reported_at_once_in_file_and_line_order(site_folder):
     status_and_impact = changed(
         changed(VALID, "impact: major", "impact: severe"),
-        "    status: resolved", "    status: fixed",
+        "    status: resolved",
+        "    status: fixed",
     )
     site_folder.record("2026-11-01-syntax.yaml", "title: Unclosed\ncomponents: [api\n")
     site_folder.record("2026-11-02-values.yaml", status_and_impact)
@@ -465,21 +577,33 @@ def test_every_error_of_the_run_is_reported_at_once_in_file_and_line_order(site_
     ("old", "new", "line", "column", "field", "words"),
     [
         pytest.param(
-            "          name: Email", "          nmae: Email",
-            16, 11, "plugins[0].flare.components[2].nmae",
-            ["unknown field 'nmae'", "did you mean 'name'?",
-             "allowed here: id, name, group, description"],
+            "          name: Email",
+            "          nmae: Email",
+            16,
+            11,
+            "plugins[0].flare.components[2].nmae",
+            [
+                "unknown field 'nmae'",
+                "did you mean 'name'?",
+                "allowed here: id, name, group, description",
+            ],
             id="unknown-component-field",
         ),
         pytest.param(
-            "- id: web", "- id: api",
-            9, 9, "plugins[0].flare.components",
+            "- id: web",
+            "- id: api",
+            9,
+            9,
+            "plugins[0].flare.components",
             ["component id 'api' is declared twice"],
             id="duplicate-component",
         ),
         pytest.param(
-            "  - flare:\n", "  - flare:\n      timezone: Mars/Olympus\n",
-            8, 17, "plugins[0].flare.timezone",
+            "  - flare:\n",
+            "  - flare:\n      timezone: Mars/Olympus\n",
+            8,
+            17,
+            "plugins[0].flare.timezone",
             ["unknown timezone 'Mars/Olympus'", "IANA name"],
             id="unknown-timezone",
         ),
@@ -497,8 +621,11 @@ def test_a_mistake_in_the_flare_settings_points_into_mkdocs_yml(
 
 
 def test_a_timezone_that_names_a_region_folder_is_an_unknown_timezone(site_folder):
-    site_folder.config.write_text(changed(
-        site_folder.config.read_text(), "  - flare:\n", "  - flare:\n      timezone: Europe\n"))
+    site_folder.config.write_text(
+        changed(
+            site_folder.config.read_text(), "  - flare:\n", "  - flare:\n      timezone: Europe\n"
+        )
+    )
 
     error = the_error(site_folder)
 
@@ -563,8 +690,11 @@ def test_a_long_open_incident_and_an_update_in_the_future_are_warnings(site_fold
         (Severity.WARNING, future, Position(8, 9), "updates[1].at"),
     ]
     assert_words(site.warnings[0].message, "open for 13 days", "add a resolved update")
-    assert_words(site.warnings[1].message, "posted in the future (2026-12-20T09:00:00+00:00",
-                 "now is 2026-11-23T12:00:00+00:00")
+    assert_words(
+        site.warnings[1].message,
+        "posted in the future (2026-12-20T09:00:00+00:00",
+        "now is 2026-11-23T12:00:00+00:00",
+    )
 
 
 def test_a_valid_site_has_no_warnings(site_folder):
@@ -578,9 +708,15 @@ def test_a_valid_site_has_no_warnings(site_folder):
 
 def test_a_valid_site_finds_its_records_and_orders_them_by_start(site_folder):
     site_folder.record("2026-11-03-api.yaml", VALID)
-    older = site_folder.record("2026/october.yml", "id: dashboard-outage\n" + changed(
-        changed(VALID, "2026-11-03T14:05:00Z", "2026-10-01T08:00:00Z"),
-        "2026-11-03T15:10:00+01:00", "2026-10-01T10:00:00+01:00"))
+    older = site_folder.record(
+        "2026/october.yml",
+        "id: dashboard-outage\n"
+        + changed(
+            changed(VALID, "2026-11-03T14:05:00Z", "2026-10-01T08:00:00Z"),
+            "2026-11-03T15:10:00+01:00",
+            "2026-10-01T10:00:00+01:00",
+        ),
+    )
     site_folder.record("maintenance/database.yaml", MAINTENANCE)
     site_folder.record(".draft.yaml", "title: [not finished\n")
     site_folder.record(".drafts/next.yaml", "title: [not finished either\n")
@@ -589,7 +725,13 @@ def test_a_valid_site_finds_its_records_and_orders_them_by_start(site_folder):
     site = load_site(site_folder.config, NOW)
 
     assert [record.id for record in site.records] == [
-        "dashboard-outage", "2026-11-03-api", "database"]
+        "dashboard-outage",
+        "2026-11-03-api",
+        "database",
+    ]
     assert [type(record).__name__ for record in site.records] == [
-        "Incident", "Incident", "Maintenance"]
+        "Incident",
+        "Incident",
+        "Maintenance",
+    ]
     assert site.sources["dashboard-outage"] == older

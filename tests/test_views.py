@@ -11,28 +11,40 @@ from generator.structure.records import Incident, Maintenance
 from generator.structure.site import Site
 from generator.views import SiteViews, format_duration, recent_days
 
-SETTINGS = SiteSettings.model_validate({
-    "components": [
-        {"id": "api", "name": "Public API", "group": "Platform"},
-        {"id": "web", "name": "Dashboard", "group": "Platform"},
-        {"id": "email", "name": "Email"},
-    ],
-})
+SETTINGS = SiteSettings.model_validate(
+    {
+        "components": [
+            {"id": "api", "name": "Public API", "group": "Platform"},
+            {"id": "web", "name": "Dashboard", "group": "Platform"},
+            {"id": "email", "name": "Email"},
+        ],
+    }
+)
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 
 
 def incident(id: str, impact: str, components: list[str], *updates: tuple[str, str]) -> Incident:
-    return Incident.model_validate({
-        "id": id, "title": f"Title of {id}", "impact": impact, "components": components,
-        "updates": [{"at": at, "status": status, "body": "Text."} for at, status in updates],
-    })
+    return Incident.model_validate(
+        {
+            "id": id,
+            "title": f"Title of {id}",
+            "impact": impact,
+            "components": components,
+            "updates": [{"at": at, "status": status, "body": "Text."} for at, status in updates],
+        }
+    )
 
 
 def maintenance(id: str, start: str, end: str) -> Maintenance:
-    return Maintenance.model_validate({
-        "kind": "maintenance", "id": id, "title": f"Title of {id}", "components": ["web"],
-        "scheduled": {"start": start, "end": end},
-    })
+    return Maintenance.model_validate(
+        {
+            "kind": "maintenance",
+            "id": id,
+            "title": f"Title of {id}",
+            "components": ["web"],
+            "scheduled": {"start": start, "end": end},
+        }
+    )
 
 
 def site(*records) -> Site:
@@ -47,7 +59,10 @@ def test_a_quiet_site_is_all_operational_with_full_uptime():
     assert [group.name for group in view.groups] == ["Platform", None]
     api = view.groups[0].components[0]
     assert (api.component.id, api.state, api.uptime, len(api.cells)) == (
-        "api", ComponentState.OPERATIONAL, 1.0, 90
+        "api",
+        ComponentState.OPERATIONAL,
+        1.0,
+        90,
     )
     assert api.cells[-1].label == "10 Nov 2026: no incidents"
 
@@ -55,8 +70,13 @@ def test_a_quiet_site_is_all_operational_with_full_uptime():
 def test_the_banner_shows_the_worst_state_and_active_incidents_worst_first():
     minor = incident("slow", "minor", ["web"], ("2026-11-10T09:00:00Z", "investigating"))
     critical = incident("down", "critical", ["api"], ("2026-11-10T10:00:00Z", "identified"))
-    over = incident("over", "major", ["api"], ("2026-11-09T10:00:00Z", "investigating"),
-                    ("2026-11-09T11:00:00Z", "resolved"))
+    over = incident(
+        "over",
+        "major",
+        ["api"],
+        ("2026-11-09T10:00:00Z", "investigating"),
+        ("2026-11-09T11:00:00Z", "resolved"),
+    )
     view = SiteViews(site(minor, critical, over), NOW).status_page()
     assert view.overall_label == "Major outage"
     assert [i.id for i in view.active_incidents] == ["down", "slow"]
@@ -73,8 +93,13 @@ def test_maintenance_is_in_progress_inside_its_window_and_upcoming_before_it():
 
 
 def test_a_day_cell_says_when_how_long_how_bad_and_why():
-    record = incident("errors", "major", ["api"], ("2026-11-03T14:00:00Z", "investigating"),
-                      ("2026-11-03T14:47:00Z", "resolved"))
+    record = incident(
+        "errors",
+        "major",
+        ["api"],
+        ("2026-11-03T14:00:00Z", "investigating"),
+        ("2026-11-03T14:47:00Z", "resolved"),
+    )
     api = SiteViews(site(record), NOW).status_page().groups[0].components[0]
     cell = next(cell for cell in api.cells if cell.day.day == date(2026, 11, 3))
     assert cell.label == "3 Nov 2026: 47 min partial outage: Title of errors"
@@ -82,24 +107,39 @@ def test_a_day_cell_says_when_how_long_how_bad_and_why():
 
 
 def test_the_past_days_list_what_touched_each_day_newest_first():
-    across_midnight = incident("late", "minor", ["api"], ("2026-11-08T23:00:00Z", "investigating"),
-                               ("2026-11-09T01:00:00Z", "resolved"))
+    across_midnight = incident(
+        "late",
+        "minor",
+        ["api"],
+        ("2026-11-08T23:00:00Z", "investigating"),
+        ("2026-11-09T01:00:00Z", "resolved"),
+    )
     days = recent_days(site(across_midnight), NOW, 7)
     assert [d.day for d in days][:3] == [date(2026, 11, 10), date(2026, 11, 9), date(2026, 11, 8)]
     assert {d.day: [r.id for r in d.records] for d in days if d.records} == {
-        date(2026, 11, 9): ["late"], date(2026, 11, 8): ["late"],
+        date(2026, 11, 9): ["late"],
+        date(2026, 11, 8): ["late"],
     }
 
 
 def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
-    record = Incident.model_validate({
-        "id": "errors", "title": "Errors", "impact": "major", "components": ["api", "web"],
-        "updates": [
-            {"at": "2026-11-03T14:00:00Z", "status": "investigating", "body": "One.",
-             "components": {"api": "major_outage"}},
-            {"at": "2026-11-03T15:05:00Z", "status": "resolved", "body": "Two."},
-        ],
-    })
+    record = Incident.model_validate(
+        {
+            "id": "errors",
+            "title": "Errors",
+            "impact": "major",
+            "components": ["api", "web"],
+            "updates": [
+                {
+                    "at": "2026-11-03T14:00:00Z",
+                    "status": "investigating",
+                    "body": "One.",
+                    "components": {"api": "major_outage"},
+                },
+                {"at": "2026-11-03T15:05:00Z", "status": "resolved", "body": "Two."},
+            ],
+        }
+    )
     view = SiteViews(site(record), NOW).record_page(record)
     assert view.duration == timedelta(hours=1, minutes=5)
     assert [(a.component.id, a.worst_state, a.current_state) for a in view.affected] == [
@@ -115,11 +155,14 @@ def test_an_open_incident_has_no_end_yet():
     assert (view.ended_at, view.duration) == (None, None)
 
 
-@pytest.mark.parametrize(("now", "progress"), [
-    (datetime(2026, 11, 10, 10, tzinfo=UTC), 0.0),
-    (datetime(2026, 11, 10, 12, tzinfo=UTC), 0.5),
-    (datetime(2026, 11, 10, 15, tzinfo=UTC), 1.0),
-])
+@pytest.mark.parametrize(
+    ("now", "progress"),
+    [
+        (datetime(2026, 11, 10, 10, tzinfo=UTC), 0.0),
+        (datetime(2026, 11, 10, 12, tzinfo=UTC), 0.5),
+        (datetime(2026, 11, 10, 15, tzinfo=UTC), 1.0),
+    ],
+)
 def test_a_maintenance_page_shows_how_far_through_its_window_it_is(now, progress):
     record = maintenance("work", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
     assert SiteViews(site(record), now).record_page(record).window_progress == progress
@@ -134,7 +177,8 @@ def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_s
     pages = SiteViews(site(*records, upcoming), NOW).history_pages(page_size=2)
     assert [(p.number, p.count) for p in pages] == [(1, 3), (2, 3), (3, 3)]
     assert [(m.month, [r.id for r in m.records]) for m in pages[0].months] == [
-        (date(2026, 11, 1), ["r4"]), (date(2026, 10, 1), ["r3"]),
+        (date(2026, 11, 1), ["r4"]),
+        (date(2026, 10, 1), ["r3"]),
     ]
     assert [r.id for m in pages[2].months for r in m.records] == ["r0"]
 
@@ -143,9 +187,16 @@ def test_history_of_an_empty_site_is_one_empty_page():
     assert [(p.number, p.months) for p in SiteViews(site(), NOW).history_pages()] == [(1, ())]
 
 
-@pytest.mark.parametrize(("minutes", "text"), [
-    (0, "0 min"), (47, "47 min"), (60, "1 h"), (125, "2 h 5 min"), (24 * 60, "1 d"),
-    (3 * 24 * 60 + 4 * 60 + 59, "3 d 4 h"),
-])
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (0, "0 min"),
+        (47, "47 min"),
+        (60, "1 h"),
+        (125, "2 h 5 min"),
+        (24 * 60, "1 d"),
+        (3 * 24 * 60 + 4 * 60 + 59, "3 d 4 h"),
+    ],
+)
 def test_durations_read_short_and_plain(minutes, text):
     assert format_duration(timedelta(minutes=minutes)) == text

@@ -3,7 +3,6 @@ exhaust memory or crash the process."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from generator.yamlsource import (
@@ -85,10 +84,18 @@ def test_keys_stay_the_text_the_author_wrote():
         pytest.param("value: 0x1F", 31, PlainScalar("0x1F", "number"), id="hex-number"),
         pytest.param("value: ~", None, PlainScalar("~", "null"), id="null"),
         pytest.param("value: !!str 404", "404", None, id="explicit-str-tag"),
-        pytest.param("value: 2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z",
-                     PlainScalar("2026-11-03T14:05:00Z", "timestamp"), id="timestamp-stays-text"),
-        pytest.param("value: 2026-11-03", "2026-11-03",
-                     PlainScalar("2026-11-03", "timestamp"), id="date-stays-text"),
+        pytest.param(
+            "value: 2026-11-03T14:05:00Z",
+            "2026-11-03T14:05:00Z",
+            PlainScalar("2026-11-03T14:05:00Z", "timestamp"),
+            id="timestamp-stays-text",
+        ),
+        pytest.param(
+            "value: 2026-11-03",
+            "2026-11-03",
+            PlainScalar("2026-11-03", "timestamp"),
+            id="date-stays-text",
+        ),
     ],
 )
 def test_scalars_resolve_as_yaml_1_1_and_keep_a_hint_when_not_text(line, value, hint):
@@ -105,12 +112,21 @@ def test_scalars_resolve_as_yaml_1_1_and_keep_a_hint_when_not_text(line, value, 
 @pytest.mark.parametrize(
     ("text", "tag", "column"),
     [
-        pytest.param('run: !!python/object/apply:os.system ["echo hi"]\n',
-                     "!!python/object/apply:os.system", 6, id="apply-on-a-list"),
-        pytest.param("run: !!python/name:os.system\n", "!!python/name:os.system", 6,
-                     id="name-on-a-scalar"),
-        pytest.param("run: !!python/object:builtins.dict {a: 1}\n",
-                     "!!python/object:builtins.dict", 6, id="object-on-a-mapping"),
+        pytest.param(
+            'run: !!python/object/apply:os.system ["echo hi"]\n',
+            "!!python/object/apply:os.system",
+            6,
+            id="apply-on-a-list",
+        ),
+        pytest.param(
+            "run: !!python/name:os.system\n", "!!python/name:os.system", 6, id="name-on-a-scalar"
+        ),
+        pytest.param(
+            "run: !!python/object:builtins.dict {a: 1}\n",
+            "!!python/object:builtins.dict",
+            6,
+            id="object-on-a-mapping",
+        ),
         pytest.param("run: !!binary aGk=\n", "!!binary", 6, id="standard-but-not-allowed"),
         pytest.param("run: !shell rm -rf\n", "!shell", 6, id="local-tag"),
     ],
@@ -155,7 +171,7 @@ def billion_laughs(levels: int = 9, width: int = 9) -> str:
     """``a`` holds 9 strings, ``b`` 9 aliases of ``a``, ``c`` 9 of ``b``... 9**9 in all."""
     names = "abcdefghijklmnopqrstuvwxyz"
     lines = [f"a: &a [{', '.join(['lol'] * width)}]"]
-    for previous, name in zip(names[: levels - 1], names[1:levels]):
+    for previous, name in zip(names[: levels - 1], names[1:levels], strict=False):
         lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * width)}]")
     return "\n".join(lines) + "\n"
 
@@ -268,7 +284,8 @@ def test_a_forbidden_control_character_is_refused_where_it_is(character, code):
     error = yaml_error(f"title: Webhooks\nbody: late{character}\n")
 
     assert error.message == (
-        f"invalid YAML: the text holds a control character ({code}) YAML forbids")
+        f"invalid YAML: the text holds a control character ({code}) YAML forbids"
+    )
     assert error.position == Position(2, 11)
 
 

@@ -16,7 +16,7 @@ def render_status_page(site: Site, now: datetime) -> str:
     lines = [
         "# Status",
         "",
-        f"Last updated <time datetime=\"{now.isoformat()}\">"
+        f'Last updated <time datetime="{now.isoformat()}">'
         f"{shown:%d %b %Y %H:%M} {shown.tzname()}</time>.",
         "",
     ]

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib.resources import files as package_files
 from html import escape
+from importlib.resources import files as package_files
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -26,8 +26,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from generator.badges import badge_files
+from generator.calendar import calendar_files
 from generator.clock import build_instant
 from generator.diagnostics import InvalidSite
+from generator.feeds import feed_files
+from generator.links import SITE_FEED, SiteLinks, component_feed_paths
 from generator.render import (
     STATUS_PAGE_PATH,
     Renderer,
@@ -36,10 +40,6 @@ from generator.render import (
     history_page_path,
     record_page_path,
 )
-from generator.badges import badge_files
-from generator.calendar import calendar_files
-from generator.feeds import feed_files
-from generator.links import SITE_FEED, SiteLinks, component_feed_paths
 from generator.settings import settings_from_options
 from generator.statuspage import statuspage_api_files
 from generator.structure.components import Component
@@ -51,7 +51,6 @@ log = logging.getLogger("mkdocs.plugins.flare")
 
 ASSETS = ("flare.css", "flare.js")
 ASSETS_DIR = "assets/flare"
-
 
 
 @dataclass(frozen=True)
@@ -117,10 +116,14 @@ class FlarePlugin(BasePlugin[FlareConfig]):
                     "rename or remove it"
                 )
             in_nav = path in (STATUS_PAGE_PATH, history_page_path(1))
-            files.append(File.generated(
-                config, path, content=page.source,
-                inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
-            ))
+            files.append(
+                File.generated(
+                    config,
+                    path,
+                    content=page.source,
+                    inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
+                )
+            )
         for name in ASSETS:
             asset = package_files("generator").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
@@ -136,13 +139,17 @@ class FlarePlugin(BasePlugin[FlareConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Announce the feeds in every page's head, so readers and browsers discover them."""
-        feeds = [("Atom", SITE_FEED[0], "application/atom+xml"),
-                 ("RSS", SITE_FEED[1], "application/rss+xml")]
+        feeds = [
+            ("Atom", SITE_FEED[0], "application/atom+xml"),
+            ("RSS", SITE_FEED[1], "application/rss+xml"),
+        ]
         component = self._component_of(page)
         if component is not None:
             atom, rss = component_feed_paths(component.id)
-            feeds += [(f"{component.name}, Atom", atom, "application/atom+xml"),
-                      (f"{component.name}, RSS", rss, "application/rss+xml")]
+            feeds += [
+                (f"{component.name}, Atom", atom, "application/atom+xml"),
+                (f"{component.name}, RSS", rss, "application/rss+xml"),
+            ]
         tags = "".join(
             f'<link rel="alternate" type="{kind}" title="{escape(f"{config.site_name}: {title}")}"'
             f' href="{escape(get_relative_url(path, page.url))}">'
@@ -155,8 +162,9 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         assert self.site is not None and self.now is not None
         site, now, links = self.site, self.now, self.links
         outputs = {
-            **feed_files(site, now, links, title=config.site_name,
-                         entries=site.settings.feed_entries),
+            **feed_files(
+                site, now, links, title=config.site_name, entries=site.settings.feed_entries
+            ),
             **statuspage_api_files(site, now, links, page_name=config.site_name),
             **calendar_files(site, now, links, name=config.site_name),
             **badge_files(site, now),

@@ -44,7 +44,8 @@ def _parse_timestamp(value: Any) -> datetime:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "timestamp_type", "expected a date and time with an offset, such as {example}",
+            "timestamp_type",
+            "expected a date and time with an offset, such as {example}",
             {"example": _EXAMPLE},
         )
     text = value.strip()
@@ -73,7 +74,8 @@ def _parse_timestamp(value: Any) -> datetime:
         return datetime.fromisoformat(text.upper().replace(" ", "T", 1))
     except ValueError as error:
         raise PydanticCustomError(
-            "timestamp_value", "{value} is not a valid date and time: {reason}",
+            "timestamp_value",
+            "{value} is not a valid date and time: {reason}",
             {"value": text, "reason": str(error)},
         ) from None
 
@@ -84,7 +86,8 @@ Timestamp = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$",
+            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+            r"([Zz]|[+-]\d{2}:?\d{2})$",
             "description": f"Date and time with an offset, e.g. {_EXAMPLE}.",
         }
     ),
@@ -173,7 +176,8 @@ def _reported_state(value: Any) -> Any:
         )
     if value not in [state.value for state in _REPORTED_STATES]:
         raise PydanticCustomError(
-            "enum", "Input should be {expected}",
+            "enum",
+            "Input should be {expected}",
             {"expected": ", ".join(f"'{state.value}'" for state in _REPORTED_STATES)},
         )
     return value
@@ -268,7 +272,7 @@ class Incident(_Model):
         return resolved_at
 
     def status_at(self, instant: datetime) -> IncidentStatus | None:
-        """The status of the latest update posted at or before ``instant``, None before the first."""
+        """The status of the last update posted at or before ``instant``; None before the first."""
         posted = [update for update in self.timeline if update.at <= instant]
         return posted[-1].status if posted else None
 
@@ -295,7 +299,9 @@ class Maintenance(_Model):
     def started_at(self) -> datetime:
         """The scheduled start, or the first update saying work began if that came earlier."""
         begun = [
-            update.at for update in self.timeline if update.status is not MaintenanceStatus.SCHEDULED
+            update.at
+            for update in self.timeline
+            if update.status is not MaintenanceStatus.SCHEDULED
         ]
         return min([self.scheduled.start, *begun[:1]])
 
@@ -311,7 +317,7 @@ class Maintenance(_Model):
         return self.started_at <= instant < self.ended_at
 
     def status_at(self, instant: datetime) -> MaintenanceStatus:
-        """What the clock and the latest update say together: the window wins over a stale update."""
+        """What the clock and the latest update say together; the window beats a stale update."""
         if instant >= self.ended_at:
             return MaintenanceStatus.COMPLETED
         if instant < self.started_at:

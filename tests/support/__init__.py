@@ -21,5 +21,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 def tool_missing(reason: str) -> None:
     """Skip the current test because a checker is not installed, or fail when CI needs it."""
     if os.environ.get("FLARE_REQUIRE_CHECKERS") == "1":
-        pytest.fail(f"{reason} (FLARE_REQUIRE_CHECKERS=1: the checkers must run here)", pytrace=False)
+        pytest.fail(
+            f"{reason} (FLARE_REQUIRE_CHECKERS=1: the checkers must run here)", pytrace=False
+        )
     pytest.skip(reason)

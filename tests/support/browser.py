@@ -179,7 +179,9 @@ def open_page(
     if now is not None:
         context.clock.set_fixed_time(now)
     page = context.new_page()
-    visit = Visit(name=name, url=url, width=width, javascript=javascript, page=page, context=context)
+    visit = Visit(
+        name=name, url=url, width=width, javascript=javascript, page=page, context=context
+    )
 
     def on_external(request_url: str) -> None:
         if request_url not in visit.external_requests:
@@ -200,7 +202,9 @@ def open_page(
         if message.type != "error":
             return
         location = message.location or {}
-        where = f" ({location.get('url')}:{location.get('lineNumber')})" if location.get("url") else ""
+        where = (
+            f" ({location.get('url')}:{location.get('lineNumber')})" if location.get("url") else ""
+        )
         visit.console_errors.append(message.text + where)
         if "Content Security Policy" in message.text:
             visit.csp_violations.append(message.text)
@@ -217,8 +221,11 @@ def open_page(
     page.on("response", on_response)
     page.on(
         "requestfailed",
-        lambda request: None if not is_local(request.url)
-        else visit.failed_requests.append(f"{request.failure} {request.url}"),
+        lambda request: (
+            None
+            if not is_local(request.url)
+            else visit.failed_requests.append(f"{request.failure} {request.url}")
+        ),
     )
 
     # Chromium logs each CSP violation as a console error (also with JavaScript off): those are

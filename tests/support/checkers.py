@@ -42,7 +42,9 @@ def vnu_missing_reason() -> str | None:
     if shutil.which("java") is None:
         return "java is not installed: vnu.jar needs Java 17 or newer"
     if not VNU_JAR.is_file():
-        return f"{VNU_JAR.relative_to(NODE_MODULES.parent)} is missing: run `make test-tools` (npm ci)"
+        return (
+            f"{VNU_JAR.relative_to(NODE_MODULES.parent)} is missing: run `make test-tools` (npm ci)"
+        )
     return None
 
 
@@ -59,7 +61,9 @@ def run_vnu(folder: Path | str) -> list[dict[str, Any]]:
         raise FileNotFoundError(f"no HTML files to check under {folder}")
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--skip-non-html", "--format", "json", str(folder)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     # The JSON report goes to stderr; exit status 1 only means "errors were found".
     try:
@@ -81,7 +85,7 @@ def _material_toggle(message: dict[str, Any]) -> str | None:
     start, length = message.get("hiliteStart"), message.get("hiliteLength")
     if not isinstance(start, int) or not isinstance(length, int):
         return None
-    marked = message.get("extract", "")[start:start + length]
+    marked = message.get("extract", "")[start : start + length]
     return marked if marked in MATERIAL_TOGGLES else None
 
 
@@ -117,7 +121,10 @@ def describe(messages: list[dict[str, Any]], root: Path | str | None = None) -> 
     for m in messages:
         url = m.get("url", "?")
         if prefix and url.startswith(prefix):
-            url = url[len(prefix):]
+            url = url[len(prefix) :]
         kind = m.get("subType") or m.get("type")
-        lines.append(f"{url}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: {kind}: {m.get('message')}")
+        lines.append(
+            f"{url}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
+            f"{kind}: {m.get('message')}"
+        )
     return "\n".join(lines)

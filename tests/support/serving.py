@@ -88,7 +88,7 @@ def _handler(server: Server) -> type[http.server.SimpleHTTPRequestHandler]:
 
         def translate_path(self, path: str) -> str:
             split = urllib.parse.urlsplit(path)
-            inside = split.path[len(prefix) - 1:] if split.path.startswith(prefix) else split.path
+            inside = split.path[len(prefix) - 1 :] if split.path.startswith(prefix) else split.path
             return super().translate_path(inside)
 
         def send_response(self, code: int, message: str | None = None) -> None:
@@ -122,7 +122,9 @@ def serve(folder: Path | str, *, prefix: str = "/") -> Iterator[Server]:
     httpd = _HTTPServer((HOST, 0), _handler(server))
     server.port = httpd.server_address[1]
     thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name=f"serve:{server.port}",
+        target=httpd.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name=f"serve:{server.port}",
         daemon=True,
     )
     thread.start()
