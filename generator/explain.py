@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Diagnostic, Severity, format_field_path
 from generator.structure.components import SLUG_PATTERN
-from generator.structure.records import RECORD_ID_PATTERN
+from generator.structure.fields import RECORD_ID_PATTERN
 from generator.yamlsource import PlainScalar, YamlDocument
 
 _PATTERNS = {

@@ -23,6 +23,7 @@ from generator.diagnostics import (
     sorted_diagnostics,
 )
 from generator.explain import explain_validation_error
+from generator.postmortem_rules import blameful_writing, postmortem_errors, related_errors
 from generator.settings import read_settings
 from generator.structure.components import SiteSettings
 from generator.structure.records import Incident, Maintenance, Record
@@ -92,6 +93,11 @@ def validate_document(
     diagnostics = []
     if isinstance(record, Incident):
         diagnostics.extend(_check_update_components(record, document, file))
+        if record.postmortem is not None:
+            diagnostics.extend(
+                _postmortem_diagnostic(Severity.ERROR, file, document, path, message)
+                for path, message in postmortem_errors(record.postmortem)
+            )
     return (None if diagnostics else record), diagnostics
 
 
@@ -142,6 +148,19 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         loaded.sources[record.id] = file
         loaded.documents[record.id] = document
         loaded.records.append(record)
+    incident_ids = [record.id for record in loaded.records if isinstance(record, Incident)]
+    for record in loaded.records:
+        if isinstance(record, Incident) and record.postmortem is not None:
+            loaded.errors.extend(
+                _postmortem_diagnostic(
+                    Severity.ERROR,
+                    loaded.sources[record.id],
+                    loaded.documents[record.id],
+                    path,
+                    message,
+                )
+                for path, message in related_errors(record.postmortem, record.id, incident_ids)
+            )
     return loaded
 
 
@@ -162,6 +181,11 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                         format_field_path(path),
                     )
                 )
+        if isinstance(record, Incident) and record.postmortem is not None:
+            warnings.extend(
+                _postmortem_diagnostic(Severity.WARNING, file, document, path, message)
+                for path, message in blameful_writing(record.postmortem)
+            )
         if isinstance(record, Incident) and record.is_open_at(now):
             open_for = now - record.started_at
             if open_for > LONG_OPEN_INCIDENT:
@@ -175,6 +199,13 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                     )
                 )
     return warnings
+
+
+def _postmortem_diagnostic(
+    severity: Severity, file: Path, document: YamlDocument, path: tuple, message: str
+) -> Diagnostic:
+    full = ("postmortem", *path)
+    return Diagnostic(severity, file, message, document.position_of(full), format_field_path(full))
 
 
 def _about_file_name(diagnostic: Diagnostic) -> Diagnostic:
@@ -231,5 +262,16 @@ def load_site(config_file: Path, now: datetime, settings: SiteSettings | None = 
     warnings = review_records(loaded, now)
     if loaded.errors:
         raise InvalidSite([*loaded.errors, *warnings])
-    records = sorted(loaded.records, key=lambda record: (record.started_at, record.id))
+    records = sorted(
+        (_public(record) for record in loaded.records),
+        key=lambda record: (record.started_at, record.id),
+    )
     return Site(settings, tuple(records), loaded.sources, tuple(sorted_diagnostics(warnings)))
+
+
+def _public(record: Record) -> Record:
+    """The record as the public site may show it: internal post-mortem content removed here,
+    before any page, feed or API sees the record, so nothing internal can leak by mistake."""
+    if isinstance(record, Incident) and record.postmortem is not None:
+        return record.model_copy(update={"postmortem": record.postmortem.public()})
+    return record

@@ -8,7 +8,6 @@ lives in :mod:`generator.state`.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
@@ -16,11 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -28,70 +24,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from generator.structure.components import ComponentState, Text
-
-_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?P<offset>[Zz]|[+-]\d{2}:?\d{2})?$"
-)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EXAMPLE = "2026-11-03T14:05:00Z"
-
-
-def _parse_timestamp(value: Any) -> datetime:
-    """A date-time with an explicit offset, and nothing looser: a record's times must be exact."""
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            raise PydanticCustomError("timestamp_offset", "the time has no offset")
-        return value
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "timestamp_type",
-            "expected a date and time with an offset, such as {example}",
-            {"example": _EXAMPLE},
-        )
-    text = value.strip()
-    if _DATE.match(text):
-        raise PydanticCustomError(
-            "timestamp_date_only",
-            "found the date {value} without a time; write the time and its offset, such as "
-            "{value}T14:05:00Z",
-            {"value": text},
-        )
-    match = _TIMESTAMP.match(text)
-    if match is None:
-        raise PydanticCustomError(
-            "timestamp_format",
-            "found '{value}', which is not a date and time; write it as {example}",
-            {"value": text, "example": _EXAMPLE},
-        )
-    if match.group("offset") is None:
-        raise PydanticCustomError(
-            "timestamp_offset",
-            "found {value} without an offset; add Z for UTC or the local offset, such as "
-            "{value}Z or {value}+01:00",
-            {"value": text},
-        )
-    try:
-        return datetime.fromisoformat(text.upper().replace(" ", "T", 1))
-    except ValueError as error:
-        raise PydanticCustomError(
-            "timestamp_value",
-            "{value} is not a valid date and time: {reason}",
-            {"value": text, "reason": str(error)},
-        ) from None
-
-
-Timestamp = Annotated[
-    datetime,
-    BeforeValidator(_parse_timestamp),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
-            r"([Zz]|[+-]\d{2}:?\d{2})$",
-            "description": f"Date and time with an offset, e.g. {_EXAMPLE}.",
-        }
-    ),
-]
+from generator.structure.fields import Model, RecordId, Timestamp
+from generator.structure.postmortem import Postmortem
 
 
 def _known_component(component_id: str, info: ValidationInfo) -> str:
@@ -107,8 +41,6 @@ def _known_component(component_id: str, info: ValidationInfo) -> str:
 
 
 ComponentId = Annotated[str, AfterValidator(_known_component)]
-RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-RecordId = Annotated[str, StringConstraints(pattern=RECORD_ID_PATTERN, max_length=120)]
 
 
 class Impact(StrEnum):
@@ -190,11 +122,7 @@ ReportedState = Annotated[
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class IncidentUpdate(_Model):
+class IncidentUpdate(Model):
     at: Timestamp = Field(description="When this update was posted.")
     status: IncidentStatus
     components: dict[ComponentId, ReportedState] = Field(
@@ -205,13 +133,13 @@ class IncidentUpdate(_Model):
     body: Text = Field(description="What customers read, in Markdown.")
 
 
-class MaintenanceUpdate(_Model):
+class MaintenanceUpdate(Model):
     at: Timestamp
     status: MaintenanceStatus
     body: Text = Field(description="What customers read, in Markdown.")
 
 
-class Window(_Model):
+class Window(Model):
     start: Timestamp
     end: Timestamp
 
@@ -237,7 +165,7 @@ def _unique(ids: list[str]) -> list[str]:
     return ids
 
 
-class Incident(_Model):
+class Incident(Model):
     """Something that went wrong, told as a timeline of updates."""
 
     kind: Literal["incident"] = "incident"
@@ -248,8 +176,8 @@ class Incident(_Model):
         default_factory=list, description="The components this incident affects."
     )
     updates: list[IncidentUpdate] = Field(min_length=1)
-    postmortem: dict[str, Any] | None = Field(
-        default=None, description="The post-mortem; its fields are defined in a later version."
+    postmortem: Postmortem | None = Field(
+        default=None, description="The blameless post-mortem, published in stages."
     )
 
     @cached_property
@@ -281,7 +209,7 @@ class Incident(_Model):
         return status is not None and status is not IncidentStatus.RESOLVED
 
 
-class Maintenance(_Model):
+class Maintenance(Model):
     """Planned work on some components inside a window announced in advance."""
 
     kind: Literal["maintenance"]

@@ -1,0 +1,161 @@
+"""What a post-mortem must hold beyond its fields' types, and what blameless writing avoids.
+
+The checks return findings as (field path, message) pairs inside the ``postmortem:`` mapping;
+:mod:`generator.validation` places them in the file and reports them with everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generator.structure.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
+
+Path = tuple[str | int, ...]
+Finding = tuple[Path, str]
+
+
+def postmortem_errors(postmortem: Postmortem) -> list[Finding]:
+    """Stage requirements, publication times, milestones and action-item tickets."""
+    return [
+        *_missing_fields(postmortem),
+        *_publication(postmortem),
+        *_milestones(postmortem),
+        *_tickets(postmortem),
+    ]
+
+
+def related_errors(postmortem: Postmortem, record_id: str, known: Iterable[str]) -> list[Finding]:
+    """Related incidents must exist and be other incidents."""
+    known = set(known)
+    findings = []
+    for index, related in enumerate(postmortem.related):
+        if related == record_id:
+            findings.append((("related", index), "an incident cannot be related to itself"))
+        elif related not in known:
+            findings.append(
+                (("related", index), f"no incident has the id {related!r}; use a record's id")
+            )
+    return findings
+
+
+def blameful_writing(postmortem: Postmortem) -> list[Finding]:
+    """Warnings: root causes name circumstances, not people; every action item has an owner."""
+    findings: list[Finding] = []
+    names = {responder.name for responder in postmortem.responders}
+    for index, factor in enumerate(postmortem.contributing_factors):
+        for name in sorted(names):
+            if re.search(rf"\b{re.escape(name)}\b", factor.text, flags=re.IGNORECASE):
+                findings.append(
+                    (
+                        ("contributing_factors", index, "text"),
+                        f"names the responder {name}; describe the circumstance that made the "
+                        "mistake possible, not the person (blameless post-mortems)",
+                    )
+                )
+    for index, item in enumerate(postmortem.action_items):
+        if item.owner is None:
+            findings.append(
+                (
+                    ("action_items", index, "owner"),
+                    f"the action item {item.title!r} has no owner; "
+                    "an item nobody owns is rarely done",
+                )
+            )
+    return findings
+
+
+def _missing_fields(postmortem: Postmortem) -> list[Finding]:
+    declared = postmortem.stage
+    findings = []
+    for path, stage in missing_for_stage(postmortem):
+        needed = f"the {stage.label.lower()} (stage {stage.value}, due {stage.promise}) needs it"
+        if stage is not declared:
+            needed += f", and stage {declared.value} comes after it"
+        findings.append((path, f"missing: {needed}; add it, or declare an earlier stage"))
+    return findings
+
+
+def _publication(postmortem: Postmortem) -> list[Finding]:
+    findings: list[Finding] = []
+    for stage in type(postmortem.stage):
+        reached = stage.rank <= postmortem.stage.rank
+        if reached and stage not in postmortem.published:
+            findings.append(
+                (
+                    ("published", stage.value),
+                    f"when the {stage.label.lower()} was published is missing; add "
+                    f"{stage.value}: <date and time>",
+                )
+            )
+        elif not reached and stage in postmortem.published:
+            findings.append(
+                (
+                    ("published", stage.value),
+                    f"stage {stage.value} is marked published but the post-mortem declares "
+                    f"stage: {postmortem.stage.value}",
+                )
+            )
+    return findings
+
+
+def _milestones(postmortem: Postmortem) -> list[Finding]:
+    findings: list[Finding] = []
+    first_mark: dict[Milestone, int] = {}
+    for index, event in enumerate(postmortem.timeline):
+        if event.milestone is None:
+            continue
+        if event.milestone in first_mark:
+            findings.append(
+                (
+                    ("timeline", index, "milestone"),
+                    f"the milestone {event.milestone.value} is already marked at "
+                    f"timeline[{first_mark[event.milestone]}]; each milestone marks one moment",
+                )
+            )
+        else:
+            first_mark[event.milestone] = index
+    if not first_mark:
+        return findings
+    if Milestone.IMPACT_STARTED not in first_mark:
+        findings.append(
+            (
+                ("timeline",),
+                "milestones are measured from impact_started: mark the event when customers were "
+                "first affected with milestone: impact_started",
+            )
+        )
+        return findings
+    started = postmortem.timeline[first_mark[Milestone.IMPACT_STARTED]].at
+    for milestone, index in first_mark.items():
+        if postmortem.timeline[index].at < started:
+            findings.append(
+                (
+                    ("timeline", index, "at"),
+                    f"{milestone.value} is before impact_started ({started.isoformat()}); "
+                    "impact_started is the earliest milestone",
+                )
+            )
+    return findings
+
+
+def _tickets(postmortem: Postmortem) -> list[Finding]:
+    findings: list[Finding] = []
+    for index, item in enumerate(postmortem.action_items):
+        wont_fix = item.status is ActionStatus.WONT_FIX
+        if wont_fix and item.reason is None:
+            findings.append(
+                (
+                    ("action_items", index, "reason"),
+                    "an item that will not be done says why: add reason:",
+                )
+            )
+        if item.ticket is None and not wont_fix:
+            findings.append(
+                (
+                    ("action_items", index, "ticket"),
+                    "an action item needs a ticket (a link to where the work is tracked), unless "
+                    "its status is wont_fix with a reason",
+                )
+            )
+    return findings
