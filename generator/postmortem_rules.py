@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from generator.structure.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
 
 Path = tuple[str | int, ...]
+PLACEHOLDER = "TODO"
 Finding = tuple[Path, str]
 
 
@@ -62,6 +63,24 @@ def blameful_writing(postmortem: Postmortem) -> list[Finding]:
                     "an item nobody owns is rarely done",
                 )
             )
+    return findings
+
+
+def placeholders(postmortem: Postmortem) -> list[Finding]:
+    """Warnings: the ``TODO`` placeholders `flare postmortem` wrote and nobody has replaced."""
+    findings: list[Finding] = []
+
+    def visit(value: object, path: Path) -> None:
+        if isinstance(value, str) and PLACEHOLDER in value:
+            findings.append((path, f"still the placeholder {value!r}; write it before publishing"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*path, index))
+
+    visit(postmortem.model_dump(mode="json", exclude_defaults=True), ())
     return findings
 
 

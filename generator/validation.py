@@ -23,7 +23,12 @@ from generator.diagnostics import (
     sorted_diagnostics,
 )
 from generator.explain import explain_validation_error
-from generator.postmortem_rules import blameful_writing, postmortem_errors, related_errors
+from generator.postmortem_rules import (
+    blameful_writing,
+    placeholders,
+    postmortem_errors,
+    related_errors,
+)
 from generator.settings import read_settings
 from generator.structure.components import SiteSettings
 from generator.structure.records import Incident, Maintenance, Record
@@ -184,7 +189,10 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
         if isinstance(record, Incident) and record.postmortem is not None:
             warnings.extend(
                 _postmortem_diagnostic(Severity.WARNING, file, document, path, message)
-                for path, message in blameful_writing(record.postmortem)
+                for path, message in [
+                    *blameful_writing(record.postmortem),
+                    *placeholders(record.postmortem),
+                ]
             )
         if isinstance(record, Incident) and record.is_open_at(now):
             open_for = now - record.started_at
