@@ -15,7 +15,7 @@ import click
 
 from generator import authoring
 from generator.clock import build_instant
-from generator.diagnostics import InvalidSite
+from generator.diagnostics import InvalidSite, Severity
 from generator.output import replace_directory
 from generator.schema import record_schema
 from generator.structure.records import Impact, IncidentStatus, MaintenanceStatus
@@ -41,16 +41,47 @@ def main() -> None:
 
 @main.command()
 @site_dir_argument
-def validate(site_dir: Path) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: FILE:LINE:COLUMN lines; github: annotations for GitHub Actions; json: for tools.",
+)
+def validate(site_dir: Path, output_format: str) -> None:
     """Check every record and the components in mkdocs.yml.
 
     Prints every error and warning as FILE:LINE:COLUMN: severity: field: message, and exits
     with status 1 if there is any error. Warnings (an incident open for over a week, an update
     in the future) do not fail validation.
     """
-    site = _load_or_exit(site_dir, "nothing was changed")
-    count = len(site.records)
-    click.echo(f"{count} record{'s' if count != 1 else ''} valid.")
+    if output_format == "text":
+        site = _load_or_exit(site_dir, "nothing was changed")
+        count = len(site.records)
+        click.echo(f"{count} record{'s' if count != 1 else ''} valid.")
+        return
+    config_file = site_dir / CONFIG_NAME
+    if not config_file.is_file():
+        raise click.UsageError(f"{site_dir} holds no {CONFIG_NAME}; give the folder of the site")
+    try:
+        site = load_site(config_file, _now())
+        diagnostics, records = list(site.warnings), len(site.records)
+    except InvalidSite as invalid:
+        diagnostics, records = invalid.diagnostics, None
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if output_format == "github":
+        for diagnostic in diagnostics:
+            click.echo(diagnostic.github_annotation(site_dir))
+    else:
+        report = {
+            "valid": not errors,
+            "records": records,
+            "diagnostics": [diagnostic.as_dict(site_dir) for diagnostic in diagnostics],
+        }
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    if errors:
+        sys.exit(1)
 
 
 @main.command()

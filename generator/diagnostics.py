@@ -29,19 +29,43 @@ class Diagnostic:
     position: Position | None = None
     field: str = ""
 
-    def format(self, relative_to: Path | None = None) -> str:
-        """``file:line:column: severity: field: message``, as compilers and editors print it."""
-        file = self.file
+    def display_path(self, relative_to: Path | None = None) -> str:
+        """The file, relative to ``relative_to`` where it lies below it."""
         if relative_to is not None:
             try:
-                file = self.file.resolve().relative_to(relative_to.resolve())
+                return str(self.file.resolve().relative_to(relative_to.resolve()))
             except ValueError:
                 pass
-        where = str(file)
+        return str(self.file)
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """``file:line:column: severity: field: message``, as compilers and editors print it."""
+        where = self.display_path(relative_to)
         if self.position is not None:
             where += f":{self.position.line}:{self.position.column}"
         subject = f"{self.field}: " if self.field else ""
         return f"{where}: {self.severity}: {subject}{self.message}"
+
+    def github_annotation(self, relative_to: Path | None = None) -> str:
+        """A GitHub Actions workflow command, shown on the line in a pull request's diff."""
+        properties = {"file": self.display_path(relative_to)}
+        if self.position is not None:
+            properties |= {"line": str(self.position.line), "col": str(self.position.column)}
+        if self.field:
+            properties["title"] = self.field
+        listed = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
+        return f"::{self.severity} {listed}::{_escape_data(self.message)}"
+
+    def as_dict(self, relative_to: Path | None = None) -> dict[str, object]:
+        """The diagnostic as plain data, for ``--format json``."""
+        return {
+            "severity": self.severity.value,
+            "file": self.display_path(relative_to),
+            "line": self.position.line if self.position else None,
+            "column": self.position.column if self.position else None,
+            "field": self.field or None,
+            "message": self.message,
+        }
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -83,3 +107,11 @@ class InvalidSite(Exception):
         count = len(self.errors)
         lines.append(f"{count} error{'s' if count != 1 else ''}")
         return "\n".join(lines)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

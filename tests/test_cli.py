@@ -225,3 +225,32 @@ def test_serve_on_a_busy_address_explains_itself_without_a_traceback(tmp_path: P
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_validate_speaks_github_annotations_for_pull_requests(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    (root / "incidents" / "a.yaml").write_text(BROKEN_RECORD, encoding="utf-8")
+    result = flare("validate", "--format", "github", str(root))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "::error file=incidents/a.yaml,line=6,col=13,title=updates[0].status::found "
+        "'investigatng'; allowed: investigating, identified, monitoring, resolved "
+        "(did you mean 'investigating'?)"
+    )
+
+
+def test_validate_speaks_json_for_other_tools(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    valid = json.loads(flare("validate", "--format", "json", str(root)).stdout)
+    (root / "incidents" / "a.yaml").write_text(BROKEN_RECORD, encoding="utf-8")
+    result = flare("validate", "--format", "json", str(root))
+    invalid = json.loads(result.stdout)
+    assert (valid["valid"], valid["records"]) == (True, 18)
+    assert result.returncode == 1
+    assert invalid["valid"] is False
+    assert invalid["diagnostics"][0] == {
+        "severity": "error", "file": "incidents/a.yaml", "line": 6, "column": 13,
+        "field": "updates[0].status",
+        "message": "found 'investigatng'; allowed: investigating, identified, monitoring, "
+        "resolved (did you mean 'investigating'?)",
+    }  # fmt: skip
