@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from generator.structure.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
 
@@ -16,26 +17,36 @@ PLACEHOLDER = "TODO"
 Finding = tuple[Path, str]
 
 
-def postmortem_errors(postmortem: Postmortem) -> list[Finding]:
-    """Stage requirements, publication times, milestones and action-item tickets."""
+def postmortem_errors(postmortem: Postmortem, resolved_at: datetime | None) -> list[Finding]:
+    """Stage requirements, publication times, milestones and action-item tickets.
+
+    ``resolved_at`` is the incident's resolution (None while it is open): no stage is published
+    before it, since each is due a set time after it.
+    """
     return [
         *_missing_fields(postmortem),
-        *_publication(postmortem),
+        *_publication(postmortem, resolved_at),
         *_milestones(postmortem),
         *_tickets(postmortem),
     ]
 
 
-def related_errors(postmortem: Postmortem, record_id: str, known: Iterable[str]) -> list[Finding]:
-    """Related incidents must exist and be other incidents."""
-    known = set(known)
+def related_errors(
+    postmortem: Postmortem, record_id: str, incidents: Iterable[str], records: Iterable[str]
+) -> list[Finding]:
+    """Related incidents must exist and be other incidents (not maintenance)."""
+    incidents, records = set(incidents), set(records)
     findings = []
     for index, related in enumerate(postmortem.related):
         if related == record_id:
             findings.append((("related", index), "an incident cannot be related to itself"))
-        elif related not in known:
+        elif related in records and related not in incidents:
             findings.append(
-                (("related", index), f"no incident has the id {related!r}; use a record's id")
+                (("related", index), f"{related!r} is a maintenance; related lists incidents")
+            )
+        elif related not in records:
+            findings.append(
+                (("related", index), f"no incident has the id {related!r}; use an incident's id")
             )
     return findings
 
@@ -46,7 +57,7 @@ def blameful_writing(postmortem: Postmortem) -> list[Finding]:
     names = {responder.name for responder in postmortem.responders}
     for index, factor in enumerate(postmortem.contributing_factors):
         for name in sorted(names):
-            if re.search(rf"\b{re.escape(name)}\b", factor.text, flags=re.IGNORECASE):
+            if _mentions(factor.text, name):
                 findings.append(
                     (
                         ("contributing_factors", index, "text"),
@@ -84,19 +95,51 @@ def placeholders(postmortem: Postmortem) -> list[Finding]:
     return findings
 
 
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names the person: the full name in any case, or the first name as
+    written with its capital (so that "Sam K." is found in "Sam restarted the node")."""
+    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE):
+        return True
+    first = name.split()[0].rstrip(".")
+    return len(first) > 2 and re.search(rf"(?<!\w){re.escape(first)}(?!\w)", text) is not None
+
+
 def _missing_fields(postmortem: Postmortem) -> list[Finding]:
     declared = postmortem.stage
     findings = []
     for path, stage in missing_for_stage(postmortem):
         needed = f"the {stage.label.lower()} (stage {stage.value}, due {stage.promise}) needs it"
         if stage is not declared:
-            needed += f", and stage {declared.value} comes after it"
-        findings.append((path, f"missing: {needed}; add it, or declare an earlier stage"))
+            findings.append(
+                (path, f"missing: {needed}, and stage {declared.value} comes after it; add it")
+            )
+        elif stage.rank == 0:
+            findings.append((path, f"missing: {needed}; add it"))
+        else:
+            findings.append((path, f"missing: {needed}; add it, or declare an earlier stage"))
     return findings
 
 
-def _publication(postmortem: Postmortem) -> list[Finding]:
+def _publication(postmortem: Postmortem, resolved_at: datetime | None) -> list[Finding]:
     findings: list[Finding] = []
+    previous: tuple[str, datetime] | None = None
+    for stage, published in postmortem.published.items():
+        if resolved_at is not None and published < resolved_at:
+            findings.append(
+                (
+                    ("published", stage.value),
+                    f"published before the incident was resolved ({resolved_at.isoformat()}); "
+                    "each stage follows the resolution",
+                )
+            )
+        if previous is not None and published < previous[1]:
+            findings.append(
+                (
+                    ("published", stage.value),
+                    f"published before the {previous[0]} stage; stages are published in order",
+                )
+            )
+        previous = (stage.value, published)
     for stage in type(postmortem.stage):
         reached = stage.rank <= postmortem.stage.rank
         if reached and stage not in postmortem.published:
@@ -153,6 +196,18 @@ def _milestones(postmortem: Postmortem) -> list[Finding]:
                     ("timeline", index, "at"),
                     f"{milestone.value} is before impact_started ({started.isoformat()}); "
                     "impact_started is the earliest milestone",
+                )
+            )
+    detected, acknowledged = (
+        first_mark.get(m) for m in (Milestone.DETECTED, Milestone.ACKNOWLEDGED)
+    )
+    if detected is not None and acknowledged is not None:
+        if postmortem.timeline[acknowledged].at < postmortem.timeline[detected].at:
+            findings.append(
+                (
+                    ("timeline", acknowledged, "at"),
+                    "acknowledged is before detected; nobody acknowledges an alert before it "
+                    "fires (time to acknowledge would be negative)",
                 )
             )
     return findings

@@ -101,7 +101,7 @@ def validate_document(
         if record.postmortem is not None:
             diagnostics.extend(
                 _postmortem_diagnostic(Severity.ERROR, file, document, path, message)
-                for path, message in postmortem_errors(record.postmortem)
+                for path, message in postmortem_errors(record.postmortem, record.resolved_at)
             )
     return (None if diagnostics else record), diagnostics
 
@@ -154,6 +154,7 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         loaded.documents[record.id] = document
         loaded.records.append(record)
     incident_ids = [record.id for record in loaded.records if isinstance(record, Incident)]
+    record_ids = [*loaded.sources, *_stems_of_invalid(loaded, incidents_dir)]
     for record in loaded.records:
         if isinstance(record, Incident) and record.postmortem is not None:
             loaded.errors.extend(
@@ -164,7 +165,9 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
                     path,
                     message,
                 )
-                for path, message in related_errors(record.postmortem, record.id, incident_ids)
+                for path, message in related_errors(
+                    record.postmortem, record.id, incident_ids, record_ids
+                )
             )
     return loaded
 
@@ -187,6 +190,16 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                     )
                 )
         if isinstance(record, Incident) and record.postmortem is not None:
+            if record.is_open_at(now):
+                warnings.append(
+                    _warning(
+                        file,
+                        "the incident is still open; a post-mortem follows its resolution, and "
+                        "its stages are due from then",
+                        document.position_of(("postmortem",)),
+                        "postmortem",
+                    )
+                )
             warnings.extend(
                 _postmortem_diagnostic(Severity.WARNING, file, document, path, message)
                 for path, message in [
@@ -207,6 +220,13 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                     )
                 )
     return warnings
+
+
+def _stems_of_invalid(loaded: LoadedRecords, incidents_dir: Path) -> list[str]:
+    """Ids of files that failed validation, by their file names: a related id naming one is
+    not reported again as unknown (the file's own errors say what is wrong)."""
+    failed = {diagnostic.file for diagnostic in loaded.errors}
+    return [file.stem for file in failed if file.suffix.lower() in RECORD_SUFFIXES]
 
 
 def _postmortem_diagnostic(
