@@ -5,9 +5,11 @@
     files["history-api.rss"]        # the records listing the component ``api``
 
 Every update of every record is an entry of its own, so a feed reader shows each new update as
-something new. An entry's id is a ``tag:`` URI (RFC 4151) made of the site's host, the record's
-id and the update's time and status: it never depends on when the site was built or on where
-the entry sits in the list, so readers do not show an entry twice after a rebuild.
+something new; so is every stage of a post-mortem once published (first account, summary, full
+analysis), linking to the post-mortem's page. An entry's id is a ``tag:`` URI (RFC 4151) made of
+the site's host, the record's id and the update's time and status (or the post-mortem's stage):
+it never depends on when the site was built or on where the entry sits in the list, so readers
+do not show an entry twice after a rebuild.
 
 The files depend on (records, now) alone: a feed's ``updated`` is its newest entry's time, so an
 unchanged history gives byte-identical feeds whenever it is rebuilt.
@@ -24,11 +26,12 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
-from generator.links import SITE_FEED, SiteLinks, component_feed_paths
+from generator.links import SITE_FEED, SiteLinks, component_feed_paths, postmortem_path
 from generator.markup import render_markdown
 from generator.structure.components import SiteSettings
 from generator.structure.records import Incident, IncidentUpdate, MaintenanceUpdate, Record
 from generator.structure.site import Site
+from generator.views import published_by, stage_content
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -93,12 +96,12 @@ def feed_files(
 
 
 def _all_entries(site: Site, now: datetime, links: SiteLinks) -> Iterator[_Entry]:
-    """Every entry a feed can hold: one per update posted by ``now``.
-
-    Post-mortems get an entry of their own when records carry them; they are gathered here.
-    """
+    """Every entry a feed can hold: one per update posted by ``now``, and one per stage of a
+    post-mortem published by ``now``."""
     for record in site.records:
         yield from _update_entries(record, site.settings, now, links)
+        if isinstance(record, Incident):
+            yield from _postmortem_entries(record, now, links)
 
 
 def _update_entries(
@@ -119,6 +122,37 @@ def _update_entries(
             record_id=record.id,
             components=tuple(record.components),
             position=position,
+        )
+
+
+def _postmortem_entries(incident: Incident, now: datetime, links: SiteLinks) -> Iterator[_Entry]:
+    """``[Post-mortem: full analysis] <title>``, dated when that stage was published.
+
+    The id, ``tag:<host>,<UTC date>:incidents/<id>/postmortem/<stage>``, names the stage, so a
+    later stage is a new entry while a rebuild repeats the same ones. The content is the
+    summary (the first account has none yet: what customers experienced and how it was
+    resolved) and the way to the post-mortem.
+    """
+    if incident.postmortem is None:
+        return
+    postmortem = incident.postmortem
+    page = links.url(postmortem_path(incident.id))
+    for stage, at in published_by(postmortem, now).items():
+        shown = stage_content(postmortem, stage)
+        impact = shown.impact.description if shown.impact else None
+        texts = [shown.summary] if shown.summary else [impact, shown.resolution]
+        parts = [render_markdown(text) for text in texts if text]
+        parts.append(Markup('<p>Read the post-mortem: <a href="{}">{}</a></p>').format(page, page))
+        utc = at.astimezone(UTC)
+        yield _Entry(
+            id=f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{incident.id}/postmortem/{stage.value}",
+            title=f"[Post-mortem: {stage.label.lower()}] {incident.title}",
+            at=at,
+            link=page,
+            content=Markup("\n").join(parts),
+            record_id=incident.id,
+            components=tuple(incident.components),
+            position=len(incident.timeline) + stage.rank,
         )
 
 

@@ -68,6 +68,11 @@ def record_path(record_id: str) -> str:
     return f"incidents/{record_id}/"
 
 
+def postmortem_path(record_id: str) -> str:
+    """An incident's post-mortem, beside its page."""
+    return f"incidents/{record_id}/postmortem/"
+
+
 def component_path(component_id: str) -> str:
     return f"components/{component_id}/"
 

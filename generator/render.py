@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.charts import report_charts
 from generator.links import OutputPaths
 from generator.markup import render_markdown
+from generator.reliability import ReliabilityReport
 from generator.structure.components import SiteSettings
+from generator.structure.postmortem import Stage
 from generator.views import (
     ComponentPage,
     HistoryPage,
+    PostmortemPage,
     RecordPage,
     StatusPage,
     format_duration,
@@ -32,12 +37,22 @@ def record_page_path(record_id: str) -> str:
     return f"incidents/{record_id}.md"
 
 
+def postmortem_page_path(record_id: str) -> str:
+    """Beside the incident's page: ``incidents/<id>/postmortem/`` once built."""
+    return f"incidents/{record_id}/postmortem.md"
+
+
 def component_page_path(component_id: str) -> str:
     return f"components/{component_id}.md"
 
 
 def history_page_path(number: int) -> str:
     return "history/index.md" if number == 1 else f"history/page-{number}.md"
+
+
+def reliability_page_path(component_id: str | None = None) -> str:
+    """The site's reliability report, or a component's."""
+    return "reliability/index.md" if component_id is None else f"reliability/{component_id}.md"
 
 
 STATUS_PAGE_PATH = "index.md"
@@ -64,12 +79,19 @@ class Renderer:
             duration=format_duration,
             percent=format_percent,
             component_name=lambda component_id: self.components[component_id].name,
+            clock=self.clock_element,
+            count=format_count,
+            short_url=short_url,
+            ticket_name=ticket_name,
         )
         self.env.globals.update(
             latest_update=latest_update,
             record_page_path=record_page_path,
+            postmortem_page_path=postmortem_page_path,
+            postmortem_stages=list(Stage),
             component_page_path=component_page_path,
             history_page_path=history_page_path,
+            reliability_page_path=reliability_page_path,
             status_page_path=STATUS_PAGE_PATH,
             outputs=OutputPaths,
             components=self.components,
@@ -87,6 +109,13 @@ class Renderer:
     def component(self, view: ComponentPage, url: UrlFor) -> str:
         return self._render("component.html", view=view, url=url)
 
+    def postmortem(self, view: PostmortemPage, url: UrlFor) -> str:
+        return self._render("postmortem.html", view=view, url=url)
+
+    def reliability(self, view: ReliabilityReport, url: UrlFor) -> str:
+        charts = report_charts(view, format_percent)
+        return self._render("reliability.html", view=view, charts=charts, url=url)
+
     def _render(self, name: str, **context: object) -> str:
         return self.env.get_template(name).render(**context)
 
@@ -95,6 +124,13 @@ class Renderer:
         """``<time datetime="2026-11-03T14:05:00+00:00">3 Nov 2026, 14:05 UTC</time>``."""
         local = instant.astimezone(self.zone)
         text = f"{local.day} {local:%b %Y}, {local:%H:%M} {local.tzname()}"
+        return Markup('<time datetime="{}">{}</time>').format(instant.isoformat(), text)
+
+    def clock_element(self, instant: datetime) -> Markup:
+        """``<time datetime="2026-11-03T14:05:00+00:00">14:05 UTC</time>``: a time on a day
+        the reader already knows."""
+        local = instant.astimezone(self.zone)
+        text = f"{local:%H:%M} {local.tzname()}"
         return Markup('<time datetime="{}">{}</time>').format(instant.isoformat(), text)
 
     def format_date(self, day: date | datetime) -> str:
@@ -110,3 +146,21 @@ def format_percent(ratio: float) -> str:
     if percent < 100 and round(percent, 2) == 100:
         return "99.99%"
     return f"{percent:.2f}%"
+
+
+def format_count(value: int | str) -> str:
+    """``18,400``: a number with its thousands marked; an estimate in words stays as written."""
+    return f"{value:,}" if isinstance(value, int) else value
+
+
+def short_url(address: str) -> str:
+    """``grafana.example.com/d/storage``: an address as a reader scans it, without the query."""
+    parts = urlsplit(address)
+    return (parts.netloc + parts.path).rstrip("/")
+
+
+def ticket_name(address: str) -> str:
+    """``OPS-412`` for ``https://tracker.example.com/OPS-412``: the last part of the path."""
+    parts = urlsplit(address)
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return segments[-1] if segments else parts.netloc

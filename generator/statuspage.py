@@ -60,7 +60,9 @@ Where the reference leaves the choice to us:
   members; ``position`` counts from 1 among the top-level entries and within each group.
 - **Timestamps** are ISO 8601 in the site's timezone with milliseconds and an offset (``Z`` for
   a zero offset), as Statuspage writes them.
-- No incident is ever ``postmortem``: the post-mortem's fields are not defined yet.
+- No incident is ever ``postmortem`` (Statuspage's status once a post-mortem is published): a
+  resolved incident stays ``resolved``, which every client reads as over, and its post-mortem
+  is announced on the incident's page and in the feeds instead.
 """
 
 from __future__ import annotations

@@ -7,11 +7,22 @@ lay it out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import Any
 
+from generator.metrics import incident_metrics
 from generator.state import component_states_at, state_intervals, worst
 from generator.structure.components import Component, ComponentState
+from generator.structure.postmortem import (
+    STAGE_REQUIREMENTS,
+    ActionItem,
+    Milestone,
+    Postmortem,
+    Stage,
+    TimelineEvent,
+)
 from generator.structure.records import (
     Incident,
     IncidentStatus,
@@ -167,6 +178,8 @@ class RecordPage:
     updates: tuple[IncidentUpdate | MaintenanceUpdate, ...]  # newest first
     window_progress: float | None = None  # a maintenance's share of its window elapsed
     has_started: bool = True
+    postmortem: PostmortemLink | None = None  # the incident's post-mortem, once out
+    related: tuple[RelatedIncident, ...] = ()  # related incidents, either way
 
     @property
     def duration(self) -> timedelta | None:
@@ -190,6 +203,7 @@ class HistoryPage:
     count: int
     months: tuple[MonthOfRecords, ...]
     durations: dict[str, timedelta | None]  # by record id; None while still open
+    postmortems: dict[str, PostmortemLink] = field(default_factory=dict)  # by record id, once out
 
 
 # -- a component's page ---------------------------------------------------------------------------
@@ -199,6 +213,141 @@ class ComponentPage:
     uptime_by_window: dict[int, float]  # days -> uptime
     records: tuple[Record, ...]  # newest first
     durations: dict[str, timedelta | None]  # by record id; None while still open
+
+
+# -- a post-mortem's page -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PostmortemLink:
+    """How a page points at an incident's post-mortem: which stage is out, and since when."""
+
+    record_id: str
+    stage: Stage
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class RelatedIncident:
+    incident: Incident
+    postmortem: PostmortemLink | None  # its own post-mortem, when it has one out
+
+
+@dataclass(frozen=True)
+class StageDue:
+    """The stage still to come and when it is due (None while the incident is unresolved)."""
+
+    stage: Stage
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A metric under its full name, with the two milestones it runs between."""
+
+    label: str
+    start: Milestone
+    end: Milestone
+    value: timedelta | None  # None: a milestone it needs is not marked
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    item: ActionItem
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PostmortemPage:
+    """The public post-mortem as of the latest stage published by ``now``.
+
+    ``postmortem`` holds only what that stage has reached: the fields later stages require are
+    left out (unpublished drafts), and ``sections`` names, in reading order, the sections that
+    have something to show, so a page never prints an empty heading.
+    """
+
+    incident: Incident
+    postmortem: Postmortem
+    stage: Stage
+    published: tuple[tuple[Stage, datetime], ...]  # every stage out by now, in stage order
+    next: StageDue | None  # None once the full analysis is out
+    started_at: datetime
+    resolved_at: datetime | None
+    metrics: tuple[MetricRow, ...]
+    timeline: tuple[TimelineEvent, ...]  # in time order
+    action_items: tuple[ActionRow, ...]
+    related: tuple[RelatedIncident, ...]
+    sections: tuple[str, ...]
+
+    @property
+    def published_at(self) -> datetime:
+        return dict(self.published)[self.stage]
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+
+# The sections of a post-mortem page, in the order a reader who was not there needs them.
+POSTMORTEM_SECTIONS = (
+    "summary",
+    "impact",
+    "metrics",
+    "timeline",
+    "contributing_factors",
+    "trigger",
+    "detection",
+    "resolution",
+    "lessons",
+    "action_items",
+    "responders",
+    "authors",
+    "related",
+)
+
+
+def published_by(postmortem: Postmortem, now: datetime) -> dict[Stage, datetime]:
+    """The stages of ``postmortem`` published at or before ``now``, in stage order."""
+    return {
+        stage: postmortem.published[stage]
+        for stage in Stage
+        if stage.rank <= postmortem.stage.rank
+        and stage in postmortem.published
+        and postmortem.published[stage] <= now
+    }
+
+
+def stage_content(postmortem: Postmortem, stage: Stage) -> Postmortem:
+    """The post-mortem as published at ``stage``: what only later stages require is left out."""
+    shown = postmortem
+    for later in Stage:
+        if later.rank > stage.rank:
+            for path in STAGE_REQUIREMENTS[later]:
+                shown = _cleared(shown, path)
+    return shown
+
+
+def _cleared(model: Any, path: tuple[str, ...]) -> Any:
+    name, rest = path[0], path[1:]
+    if rest:
+        inner = getattr(model, name)
+        return model if inner is None else model.model_copy(update={name: _cleared(inner, rest)})
+    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    return model.model_copy(update={name: default})
+
+
+def _has_content(view_postmortem: Postmortem, section: str) -> bool:
+    pm = view_postmortem
+    if section == "impact":
+        impact = pm.impact
+        return impact is not None and any(
+            value not in (None, [], "") for value in impact.model_dump().values()
+        )
+    if section == "metrics":
+        return bool(pm.milestones)
+    if section == "lessons":
+        return pm.lessons is not None and any(pm.lessons.model_dump().values())
+    if section == "authors":
+        return bool(pm.owner or pm.authors)
+    return bool(getattr(pm, section))
 
 
 # -- the views of one build ----------------------------------------------------------------------
@@ -265,6 +414,8 @@ class SiteViews:
             updates=tuple(reversed(record.timeline)),
             window_progress=progress,
             has_started=record.started_at <= now,
+            postmortem=self.postmortem_link(record),
+            related=self.related_incidents(record),
         )
 
     def history_pages(self, page_size: int = HISTORY_PAGE_SIZE) -> list[HistoryPage]:
@@ -291,6 +442,11 @@ class SiteViews:
                     len(chunks),
                     tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
                     {record.id: record_duration(record, now) for record in chunk},
+                    {
+                        record.id: link
+                        for record in chunk
+                        if (link := self.postmortem_link(record)) is not None
+                    },
                 )
             )
         return pages
@@ -343,3 +499,78 @@ class SiteViews:
         spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
         text += ", ".join(f"{format_duration(time)} {state.label.lower()}" for state, time in spent)
         return text + ": " + "; ".join(self._titles[record_id] for record_id in day.record_ids)
+
+    # -- post-mortems ----------------------------------------------------------------------------
+    def postmortem_link(self, record: Record) -> PostmortemLink | None:
+        """The record's post-mortem as it stands at ``now``; None when no stage is out yet."""
+        if not isinstance(record, Incident) or record.postmortem is None:
+            return None
+        published = published_by(record.postmortem, self.now)
+        if not published:
+            return None
+        stage = max(published, key=lambda stage: stage.rank)
+        return PostmortemLink(record.id, stage, published[stage])
+
+    def related_incidents(self, record: Record) -> tuple[RelatedIncident, ...]:
+        """The incidents related to ``record`` either way, newest first: when A's post-mortem
+        names B, B's pages show A as well as A's show B."""
+        related = sorted(
+            (self._incidents[other] for other in self._relations.get(record.id, ())),
+            key=lambda incident: (incident.started_at, incident.id),
+            reverse=True,
+        )
+        return tuple(RelatedIncident(other, self.postmortem_link(other)) for other in related)
+
+    def postmortem_page(self, incident: Incident) -> PostmortemPage:
+        """The post-mortem page of ``incident``, which must have a stage out by ``now``."""
+        link = self.postmortem_link(incident)
+        if link is None or incident.postmortem is None:
+            raise ValueError(f"{incident.id} has no post-mortem published by {self.now}")
+        shown = stage_content(incident.postmortem, link.stage)
+        resolved_at = None if incident.is_open_at(self.now) else incident.resolved_at
+        upcoming = None
+        if link.stage.next is not None:
+            due_at = link.stage.next.due(resolved_at) if resolved_at is not None else None
+            upcoming = StageDue(link.stage.next, due_at, due_at is not None and due_at < self.now)
+        today = self.now.astimezone(self.site.settings.zone).date()
+        related = self.related_incidents(incident)
+        return PostmortemPage(
+            incident=incident,
+            postmortem=shown,
+            stage=link.stage,
+            published=tuple(published_by(incident.postmortem, self.now).items()),
+            next=upcoming,
+            started_at=incident.started_at,
+            resolved_at=resolved_at,
+            metrics=tuple(
+                MetricRow(value.metric.label, *value.metric.span, value.value)
+                for value in incident_metrics(shown)
+            ),
+            timeline=tuple(shown.sorted_timeline),
+            action_items=tuple(
+                ActionRow(item, item.is_overdue(today)) for item in shown.action_items
+            ),
+            related=related,
+            sections=tuple(
+                section
+                for section in POSTMORTEM_SECTIONS
+                if (bool(related) if section == "related" else _has_content(shown, section))
+            ),
+        )
+
+    @cached_property
+    def _incidents(self) -> dict[str, Incident]:
+        return {incident.id: incident for incident in self.site.incidents}
+
+    @cached_property
+    def _relations(self) -> dict[str, set[str]]:
+        """Related incidents, both ways, from every post-mortem out by ``now``."""
+        relations: dict[str, set[str]] = {}
+        for incident in self.site.incidents:
+            if incident.postmortem is None or self.postmortem_link(incident) is None:
+                continue
+            for other in incident.postmortem.related:
+                if other in self._incidents and other != incident.id:
+                    relations.setdefault(incident.id, set()).add(other)
+                    relations.setdefault(other, set()).add(incident.id)
+        return relations

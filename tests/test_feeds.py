@@ -101,6 +101,23 @@ def posted_updates(site, now):
     ]
 
 
+def published_stages(site, now):
+    """(record, stage, at) for every post-mortem stage published by ``now``: an entry each."""
+    return [
+        (record, stage, at)
+        for record in site.records
+        if getattr(record, "postmortem", None) is not None
+        for stage, at in record.postmortem.published.items()
+        if at <= now
+    ]
+
+
+def expected_stage_id(record, stage) -> str:
+    """A post-mortem stage's id: host, the UTC date it was published, record id and stage."""
+    utc = record.postmortem.published[stage].astimezone(UTC)
+    return f"tag:status.example.com,{utc:%Y-%m-%d}:incidents/{record.id}/postmortem/{stage.value}"
+
+
 def expected_id(record, update) -> str:
     """The id scheme, spelled out: host, the update's UTC date, record id, UTC time and status."""
     utc = update.at.astimezone(UTC)
@@ -195,7 +212,8 @@ def test_the_site_feed_has_one_entry_per_update_newest_first(feeds, example_site
         reverse=True,
     )
     for path in (feeds / SITE_FEED[0], feeds / SITE_FEED[1]):
-        entries = read(path).entries
+        everything = read(path).entries
+        entries = [entry for entry in everything if "/updates/" in entry.id]
         assert len(entries) == len(expected) == 65  # every update of the example records
         assert [entry.id for entry in entries] == [expected_id(r, u) for r, u in expected]
         assert [entry.title for entry in entries] == [
@@ -204,6 +222,11 @@ def test_the_site_feed_has_one_entry_per_update_newest_first(feeds, example_site
         assert [entry.link for entry in entries] == [
             f"https://status.example.com/incidents/{record.id}/" for record, _ in expected
         ]
+        # Besides the updates, one entry per published post-mortem stage, and nothing else.
+        assert sorted(entry.id for entry in everything if "/updates/" not in entry.id) == sorted(
+            expected_stage_id(record, stage)
+            for record, stage, _ in published_stages(example_site, example_now)
+        )
 
 
 def test_the_site_feed_is_named_and_linked(feeds):
@@ -248,7 +271,7 @@ def test_the_open_incidents_monitoring_update_is_an_entry(feeds):
     )
 
 
-def test_a_feed_is_as_new_as_its_newest_entry(feeds):
+def test_a_feed_is_as_new_as_its_newest_entry(feeds, example_site, example_now):
     """Not the build time: a rebuild with nothing new gives the same feed."""
     atom = ET.parse(feeds / "history.atom").getroot()
     assert datetime.fromisoformat(atom.findtext(f"{ATOM}updated")) == datetime(
@@ -259,7 +282,16 @@ def test_a_feed_is_as_new_as_its_newest_entry(feeds):
         2026, 11, 22, 23, 30, tzinfo=UTC
     )
     email = ET.parse(feeds / "history-email.atom").getroot()
-    assert email.findtext(f"{ATOM}updated") == "2026-10-27T16:30:00+00:00"
+    newest = max(
+        [u.at for r, u in posted_updates(example_site, example_now) if "email" in r.components]
+        + [
+            at
+            for r, _, at in published_stages(example_site, example_now)
+            if "email" in r.components
+        ]
+    )
+    assert datetime.fromisoformat(email.findtext(f"{ATOM}updated")) == newest
+    assert newest >= datetime(2026, 10, 27, 16, 30, tzinfo=UTC)  # the October email outage
 
 
 def test_times_keep_the_authors_offset_and_ids_use_utc(feeds):
@@ -315,13 +347,19 @@ def test_a_component_feed_holds_only_the_records_listing_it(feeds, example_site,
     for component_id in example_site.settings.component_ids:
         listing = {r.id for r in example_site.records if component_id in r.components}
         expected = [(r, u) for r, u in posted_updates(example_site, example_now) if r.id in listing]
+        stages = [
+            (r, stage)
+            for r, stage, _ in published_stages(example_site, example_now)
+            if r.id in listing
+        ]
         for path in component_feed_paths(component_id):
             entries = read(feeds / path).entries
             assert {entry.link for entry in entries} == {
                 f"https://status.example.com/incidents/{record_id}/" for record_id in listing
-            }
+            } | {f"https://status.example.com/incidents/{r.id}/postmortem/" for r, _ in stages}
             assert sorted(entry.id for entry in entries) == sorted(
-                expected_id(r, u) for r, u in expected
+                [expected_id(r, u) for r, u in expected]
+                + [expected_stage_id(r, stage) for r, stage in stages]
             )
     webhooks = read(feeds / "history-webhooks.atom")
     assert webhooks.feed.title == "Example Cloud Status: Webhooks"
@@ -334,17 +372,19 @@ def test_a_component_feed_holds_only_the_records_listing_it(feeds, example_site,
 
 def test_each_feed_holds_only_the_newest_entries(example_site, example_now, tmp_path):
     folder = write(feed_files(example_site, example_now, LINKS, title=TITLE, entries=5), tmp_path)
-    newest = sorted(
-        posted_updates(example_site, example_now),
-        key=lambda pair: (pair[1].at, pair[0].id),
-        reverse=True,
-    )[:5]
-    assert [entry.id for entry in read(folder / "history.atom").entries] == [
-        expected_id(r, u) for r, u in newest
+    newest = [
+        entry_id
+        for _, _, entry_id in sorted(
+            [(u.at, r.id, expected_id(r, u)) for r, u in posted_updates(example_site, example_now)]
+            + [
+                (at, r.id, expected_stage_id(r, stage))
+                for r, stage, at in published_stages(example_site, example_now)
+            ],
+            reverse=True,
+        )[:5]
     ]
-    assert [entry.id for entry in read(folder / "history.rss").entries] == [
-        expected_id(r, u) for r, u in newest
-    ]
+    assert [entry.id for entry in read(folder / "history.atom").entries] == newest
+    assert [entry.id for entry in read(folder / "history.rss").entries] == newest
     for path in feed_paths(folder, ".atom") + feed_paths(folder, ".rss"):
         assert len(read(path).entries) <= 5
     search = read(folder / "history-search.atom").entries

@@ -47,6 +47,60 @@ RECORDS = {
             status: investigating
             body: Notifications arrive up to 20 minutes late.
         """,
+    "2026/2026-11-12-email-outage.yaml": """\
+        title: Email notifications not sent
+        impact: major
+        components: [email]
+        updates:
+          - at: 2026-11-12T09:10:00Z
+            status: investigating
+            body: No email notifications are going out.
+          - at: 2026-11-12T10:00:00Z
+            status: resolved
+            body: Emails are sent again; the held ones have gone out.
+        postmortem:
+          stage: 24h
+          owner: Sam K.
+          summary: An expired credential stopped every email for **55 minutes**; none was lost.
+          impact:
+            description: No email was sent from 09:05 to 10:00 UTC; held emails arrived late.
+            users_affected: 1500
+            users_reported: 12
+            support_tickets: 9
+            areas: [Email notifications, Password resets]
+          responders:
+            - {name: Sam K., role: incident command}
+            - {name: Max T., role: operations}
+          timeline:
+            - at: 2026-11-12T09:05:00Z
+              text: The mail provider starts rejecting our credential.
+              milestone: impact_started
+            - at: 2026-11-12T09:08:00Z
+              text: The delivery-failure alert fires.
+              milestone: detected
+            - at: 2026-11-12T09:20:00Z
+              text: Vendor case opened.
+              internal: true
+            - at: 2026-11-12T09:40:00Z
+              text: A new credential is issued; held emails go out.
+              milestone: mitigated
+            - at: 2026-11-12T10:00:00Z
+              text: The queue is empty.
+              milestone: resolved
+          resolution: A new credential was issued and the queue drained.
+          action_items:
+            - title: Credentials are renewed a week before they expire
+              type: prevent
+              priority: P1
+              owner: Max T.
+              ticket: https://tracker.example.com/OPS-21
+              status: in_progress
+              due: 2026-11-20
+          related: [2026-11-03-api-errors]
+          published:
+            immediate: 2026-11-12T10:45:00Z
+            24h: 2026-11-13T09:00:00Z
+        """,
     "2026/2026-12-08-upgrade.yaml": """\
         kind: maintenance
         title: Database upgrade
@@ -65,6 +119,7 @@ PAGES = {
     "maintenance": "incidents/2026-12-08-upgrade/",
     "history": "history/",
     "component": "components/api/",
+    "postmortem": "incidents/2026-11-12-email-outage/postmortem/",
 }
 
 

@@ -139,6 +139,11 @@ AXE_PAGES = [
     ("incidents/2026-12-08-database-upgrade/", 1280),  # upcoming maintenance
     ("history/", 1280),
     ("components/api/", 1280),
+    ("incidents/2026-08-04-file-storage-outage/postmortem/", 1280),  # the full analysis
+    ("incidents/2026-08-04-file-storage-outage/postmortem/", 375),
+    ("reliability/", 1280),
+    ("reliability/", 375),
+    ("reliability/api/", 1280),
 ]
 
 

@@ -663,7 +663,9 @@ def test_every_relative_link_on_flare_pages_opens_a_built_file(site, page, flare
 
 # -- navigation ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["", f"incidents/{API_LATENCY}/", "components/api/"])
-def test_navigation_lists_status_history_and_the_hand_written_pages_only(site, page, path):
+def test_navigation_lists_status_history_reliability_and_the_hand_written_pages_only(
+    site, page, path
+):
     (nav,) = page(path).xpath(f"//nav[{has_class('md-nav--primary')}]")
     entries = [
         (text(a), link_target(site, path, a.get("href")).relative_to(site).as_posix())
@@ -673,6 +675,7 @@ def test_navigation_lists_status_history_and_the_hand_written_pages_only(site, p
     assert entries == [
         ("Status", "index.html"),
         ("History", "history/index.html"),
+        ("Reliability", "reliability/index.html"),
         ("About this page", "about/index.html"),
         ("How we handle incidents", "how-we-handle-incidents/index.html"),
     ]

@@ -32,13 +32,16 @@ from generator.clock import build_instant
 from generator.diagnostics import InvalidSite
 from generator.feeds import feed_files
 from generator.links import SITE_FEED, SiteLinks, component_feed_paths
+from generator.reliability import ReliabilityReports
 from generator.render import (
     STATUS_PAGE_PATH,
     Renderer,
     UrlFor,
     component_page_path,
     history_page_path,
+    postmortem_page_path,
     record_page_path,
+    reliability_page_path,
 )
 from generator.settings import settings_from_options
 from generator.statuspage import statuspage_api_files
@@ -70,6 +73,8 @@ class FlareConfig(Config):
     incidents_dir = c.Type(str, default="incidents")
     timezone = c.Type(str, default="UTC")
     feed_entries = c.Type(int, default=100)
+    hourly_rate = c.Type((int, float), default=0)
+    currency = c.Type(str, default="USD")
     components = c.Type(list, default=[])
 
 
@@ -115,7 +120,7 @@ class FlarePlugin(BasePlugin[FlareConfig]):
                     f"{config.docs_dir}/{path} would replace a page Flare generates; "
                     "rename or remove it"
                 )
-            in_nav = path in (STATUS_PAGE_PATH, history_page_path(1))
+            in_nav = path in (STATUS_PAGE_PATH, history_page_path(1), reliability_page_path())
             files.append(
                 File.generated(
                     config,
@@ -231,11 +236,31 @@ class FlarePlugin(BasePlugin[FlareConfig]):
                 record.title,
                 lambda url, record=record: renderer.record(views.record_page(record), url),
             )
+        for incident in site.incidents:
+            # Beside the incident's page, out of the navigation, once a stage is published.
+            if views.postmortem_link(incident) is not None:
+                pages[postmortem_page_path(incident.id)] = GeneratedPage(
+                    f"Post-mortem: {incident.title}",
+                    lambda url, incident=incident: renderer.postmortem(
+                        views.postmortem_page(incident), url
+                    ),
+                )
         for component in site.settings.components:
             pages[component_page_path(component.id)] = GeneratedPage(
                 component.name,
                 lambda url, component=component: renderer.component(
                     views.component_page(component), url
+                ),
+            )
+        reports = ReliabilityReports(site, now)
+        pages[reliability_page_path()] = GeneratedPage(
+            "Reliability", lambda url: renderer.reliability(reports.report(), url)
+        )
+        for component in site.settings.components:
+            pages[reliability_page_path(component.id)] = GeneratedPage(
+                f"{component.name}: reliability",
+                lambda url, component=component: renderer.reliability(
+                    reports.report(component), url
                 ),
             )
         return pages

@@ -61,6 +61,15 @@ class SiteSettings(BaseModel):
     feed_entries: PositiveInt = Field(
         default=100, description="How many of the newest entries each feed holds."
     )
+    hourly_rate: float = Field(
+        default=0,
+        ge=0,
+        allow_inf_nan=False,
+        strict=True,
+        description="Cost of a person-hour spent on an incident, for the reliability report's "
+        "cost estimate; 0 shows no cost.",
+    )
+    currency: Text = Field(default="USD", description="Shown after costs, e.g. USD or EUR.")
     components: list[Component] = Field(min_length=1)
 
     @field_validator("timezone")
