@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -13,7 +15,7 @@ from typing import NoReturn
 
 import click
 
-from generator import authoring
+from generator import authoring, scaffold
 from generator.clock import build_instant
 from generator.diagnostics import InvalidSite, Severity
 from generator.output import replace_directory
@@ -114,6 +116,7 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
     target = (output_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server
     config["site_dir"] = str(staging)
     config.plugins["flare"].preload(site, now)
     try:
@@ -174,6 +177,39 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="The site's name, shown on every page (default: from DIRECTORY).")
+def init(directory: Path, name: str | None) -> None:
+    """Create a new status site, ready to build, in DIRECTORY.
+
+    Writes mkdocs.yml with example components, an example incident, the record schema, an About
+    page, a README, requirements.txt, workflows for GitHub Actions and GitLab CI, and a
+    pre-commit hook. DIRECTORY is created if missing; one that holds a mkdocs.yml is refused.
+    """
+    try:
+        created = scaffold.create_site(directory, site_name=name, now=_now())
+    except scaffold.ScaffoldError as error:
+        _fail(str(error))
+    click.echo(f"Created a status site in {directory}:")
+    for path in created.written:
+        click.echo(f"  {path}")
+    if created.kept:
+        click.echo("Kept as they were (already there):")
+        for path in created.kept:
+            click.echo(f"  {path}")
+    click.echo(
+        f"{created.example} is an example: delete it before you publish.\n"
+        "Set site_url in mkdocs.yml; README.md says how to install Flare and publish.\n"
+        "Next:\n"
+        f"  cd {shlex.quote(str(directory))}\n"
+        '  flare new incident "Elevated API errors" --impact major --component api \\\n'
+        '    -m "Some requests fail. Next update in 30 minutes."\n'
+        "  flare build    # writes site/\n"
+        "  flare serve    # preview at http://127.0.0.1:8000"
+    )
 
 
 # -- authoring ------------------------------------------------------------------------------------
@@ -430,6 +466,12 @@ def _load_or_exit(site_dir: Path, consequence: str, now: datetime | None = None)
     for warning in site.warnings:
         click.echo(warning.format(site_dir), err=True)
     return site
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _fail(message: str) -> NoReturn:

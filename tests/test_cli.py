@@ -254,3 +254,10 @@ def test_validate_speaks_json_for_other_tools(tmp_path: Path):
         "message": "found 'investigatng'; allowed: investigating, identified, monitoring, "
         "resolved (did you mean 'investigating'?)",
     }  # fmt: skip
+
+
+def test_the_built_site_is_readable_by_a_web_server_running_as_another_user(built_example: Path):
+    import stat
+
+    mode = (built_example / "site").stat().st_mode
+    assert mode & stat.S_IROTH and mode & stat.S_IXOTH, oct(mode)
