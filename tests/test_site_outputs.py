@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 import vobject
 
+from conftest import REPO
 from generator.links import SITE_FEED, component_feed_paths
 
 EXPECTED_API = [
@@ -84,3 +85,15 @@ def test_the_subscribe_links_lead_to_the_outputs(example_build: Path, page: str)
     assert len(hrefs) >= 3
     for href in hrefs:
         assert resolve(example_build, page, href).is_file(), href
+
+
+def test_internal_postmortem_content_reaches_no_file_of_the_built_site(example_build: Path):
+    sentinel = b"INTERNAL-SENTINEL-4242"
+    source = (REPO / "incidents" / "2026" / "2026-08-04-file-storage-outage.yaml").read_bytes()
+    assert sentinel in source  # the example really holds internal content
+    leaks = [
+        str(path.relative_to(example_build))
+        for path in example_build.rglob("*")
+        if path.is_file() and sentinel in path.read_bytes()
+    ]
+    assert leaks == []
