@@ -9,13 +9,27 @@ TEST_STAMP := $(VENV)/.installed-test
 NPM_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: build test test-tools chromium jing validate serve schema clean
+LOWEST := .venv-lowest
+
+.PHONY: build test test-lowest test-tools chromium jing validate serve schema constraints clean
 
 build: $(STAMP)
 	$(BIN)/flare build
 
 test: test-tools
 	$(BIN)/python -m pytest
+	$(MAKE) test-lowest
+
+# The same tests against the lowest versions pyproject.toml allows (constraints-lowest.txt), but
+# for what does not depend on them: the browser, style and the schema, which pydantic words a
+# little differently from one version to the next.
+test-lowest: test-tools
+	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints-lowest.txt -e '.[test]'
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider \
+		--ignore=tests/test_site_in_browser.py --ignore=tests/test_csp.py \
+		--ignore=tests/test_style.py \
+		--deselect=tests/test_cli.py::test_the_committed_schema_is_the_one_the_models_give
 
 # Installs only what is missing; safe to run again.
 test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium jing
@@ -30,14 +44,14 @@ schema: $(STAMP)
 	$(BIN)/flare schema -o schema/incident.schema.json
 
 # Reinstall whenever the project's dependencies change.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
 
-$(TEST_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(TEST_STAMP)
 
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime from GitHub; the
@@ -72,6 +86,11 @@ jing:
 		echo "warning: jing is missing and installing it needs root (apt-get install jing):" \
 			"the Atom schema tests will be skipped" >&2; \
 	fi
+
+# Pin every package of the test environment at the versions installed now.
+constraints: $(TEST_STAMP)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+		| grep -v '^flare-status'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf site .pytest_cache tests/artifacts

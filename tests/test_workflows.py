@@ -302,3 +302,16 @@ def test_pre_commit_accepts_the_hook_and_a_new_sites_configuration(
     if file == ".pre-commit-config.yaml":
         (repository,) = load(folder / file)["repos"]
         assert repository["hooks"] == [{"id": "flare-validate"}]
+
+
+@pytest.mark.parametrize(
+    "workflow",
+    [".github/workflows/status.yml", "generator/scaffold/status.yml"],
+    ids=[THIS_REPOSITORY, NEW_SITE],
+)
+def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it(workflow: str):
+    uses = re.findall(r"uses:\s*(\S+)(.*)", (REPO / workflow).read_text(encoding="utf-8"))
+    assert uses
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r"\s*# v\d+\.\d+\.\d+", comment), (action, comment)
