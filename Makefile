@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 
 LOWEST := .venv-lowest
 
-.PHONY: build test test-lowest test-tools chromium jing validate serve schema constraints clean
+.PHONY: build test test-lowest test-tools chromium debian-tools validate serve schema constraints clean
 
 build: $(STAMP)
 	$(BIN)/flare build
@@ -32,7 +32,7 @@ test-lowest: test-tools
 		--deselect=tests/test_cli.py::test_the_committed_schema_is_the_one_the_models_give
 
 # Installs only what is missing; safe to run again.
-test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium jing
+test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium debian-tools
 
 validate: $(STAMP)
 	$(BIN)/flare validate
@@ -76,15 +76,20 @@ chromium:
 
 # Debian's jing, which checks the Atom feeds against RFC 4287's schema (tests/atom.rnc). Needs
 # root; without it the schema tests skip and say why (unless FLARE_REQUIRE_CHECKERS=1).
-jing:
-	@if command -v jing >/dev/null; then :; \
+# Debian's jing (the Atom schema tests) and faketime (a build under another clock must give the
+# same site), each installed only when missing. Needs root; without it those tests skip and say
+# why (unless FLARE_REQUIRE_CHECKERS=1, as in CI).
+DEBIAN_TOOLS := jing faketime
+debian-tools:
+	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian jing for the feed tests"; \
+		echo "installing Debian$$missing for the tests"; \
 		apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jing; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else \
-		echo "warning: jing is missing and installing it needs root (apt-get install jing):" \
-			"the Atom schema tests will be skipped" >&2; \
+		echo "warning:$$missing missing and installing needs root (apt-get install$$missing):" \
+			"the tests that need them will be skipped" >&2; \
 	fi
 
 # Pin every package of the test environment at the versions installed now.

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from generator.links import BADGES
+from generator.markup import xml_text
 from generator.state import component_states_at, worst
 from generator.structure.components import ComponentState
 from generator.structure.site import Site
@@ -163,6 +164,7 @@ def badge_files(site: Site, now: datetime) -> dict[str, bytes]:
 
 def badge_svg(label: str, state: ComponentState) -> bytes:
     """A flat badge: ``label`` on grey, the state's message on the state's colour."""
+    label = xml_text(label)  # a control character would make the whole image unreadable
     message = MESSAGES[state]
     label_width = _box_width(label)
     message_width = _box_width(message)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from generator.links import CALENDAR, SiteLinks
-from generator.markup import render_markdown
+from generator.markup import image_text, render_markdown
 from generator.structure.records import Maintenance
 from generator.structure.site import Site
 
@@ -128,7 +128,7 @@ def plain_text(markdown_text: str) -> str:
 
     The body goes through the same Markdown and sanitiser as the pages, then its HTML is read
     back as text: soft line breaks joined, list items as ``- `` or ``1. `` lines, a link's
-    address after its text when the two differ.
+    address after its text when the two differ, an image as ``[image: alt]``.
     """
     reader = _TextReader()
     reader.feed(str(render_markdown(markdown_text)))
@@ -176,6 +176,8 @@ class _TextReader(HTMLParser):
             self._cells += 1
         elif tag == "a":
             self._links.append((dict(attrs).get("href"), len(self._buffer)))
+        elif tag == "img":
+            self._buffer.append(image_text(dict(attrs).get("alt")))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._links:

@@ -6,9 +6,8 @@ import json
 import logging
 import os
 import shlex
-import shutil
+import signal
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -18,7 +17,7 @@ import click
 from generator import authoring, scaffold
 from generator.clock import build_instant
 from generator.diagnostics import InvalidSite, Severity
-from generator.output import replace_directory
+from generator.output import Interrupted, build_and_replace
 from generator.schema import record_schema
 from generator.structure.records import Impact, IncidentStatus, MaintenanceStatus
 from generator.structure.site import Site
@@ -37,7 +36,8 @@ def main() -> None:
     """Flare: a status page and post-mortems built from incident records kept in git.
 
     SITE_DIR is the folder holding mkdocs.yml (the current folder by default).
-    Exit status: 0 on success, 1 when records are invalid or the build fails, 2 on wrong usage.
+    Exit status: 0 on success, 1 when records are invalid or the build fails, 2 on wrong usage;
+    an interrupted build ends by its signal.
     """
 
 
@@ -100,13 +100,16 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
 
     The site is built in a new folder beside the output and swapped in only when the whole build
     succeeded: a failed build, for bad records or anything else, leaves the existing output
-    exactly as it was.
+    exactly as it was. Interrupted (Ctrl-C, SIGTERM, SIGHUP), it removes the half-built folder
+    and ends by that signal, the output untouched.
+
+    With SOURCE_DATE_EPOCH set, the same records always give the same files, byte for byte.
     """
     now = _now()
     site = _load_or_exit(site_dir, "nothing was built", now)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
+    from mkdocs.exceptions import MkDocsException
 
     _show_mkdocs_log()
     try:
@@ -114,21 +117,25 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
     except MkDocsException as error:
         _fail(f"{site_dir / CONFIG_NAME}: {error}; nothing was built.")
     target = (output_dir or Path(config.site_dir)).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide the site from a web server
-    config["site_dir"] = str(staging)
     config.plugins["flare"].preload(site, now)
-    try:
+    # MkDocs dates the sitemap and its gzip header from SOURCE_DATE_EPOCH, else from its own
+    # clock: give it Flare's instant, so one build describes one instant (and an empty
+    # SOURCE_DATE_EPOCH, which Flare reads as unset, cannot break MkDocs' int()).
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+
+    def build_into(staging: Path) -> None:
+        config["site_dir"] = str(staging)
         mkdocs_build(config)
-        replace_directory(staging, target)
+
+    try:
+        build_and_replace(target, build_into)
+    except Interrupted as interruption:
+        _die_of(interruption, target)
     except Exception as error:  # noqa: BLE001 - any failure must leave the old site in place
-        shutil.rmtree(staging, ignore_errors=True)
-        reason = "see the error above" if isinstance(error, Abort) else str(error)
-        _fail(f"the build failed ({reason or type(error).__name__}); {target} is unchanged.")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        # An Abort says why in its message (strict mode's count of warnings, or "Aborted with a
+        # BuildError!" after MkDocs logged the error itself).
+        reason = str(error).rstrip("!") or type(error).__name__
+        _fail(f"the build failed ({reason}); {target} is unchanged.")
     click.echo(f"Built {len(site.records)} records into {target}")
 
 
@@ -468,15 +475,27 @@ def _load_or_exit(site_dir: Path, consequence: str, now: datetime | None = None)
     return site
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def _fail(message: str) -> NoReturn:
     click.echo(f"flare: {message}", err=True)
     sys.exit(1)
+
+
+def _die_of(interruption: Interrupted, target: Path) -> NoReturn:
+    """Say what an interrupted build left, then die of the signal, as an interrupted program
+    should: a shell running ``flare build`` in a loop stops on Ctrl-C."""
+    if interruption.swapped:
+        left = f"the new site was already in place in {target}"
+    else:
+        left = f"{target} is unchanged"
+    message = f"flare: the build was interrupted by {interruption.signal_name}; {left}."
+    try:
+        click.echo(message, err=True)
+        sys.stderr.flush()
+    except OSError:  # SIGHUP: the terminal may be gone
+        pass
+    signal.signal(interruption.signum, signal.SIG_DFL)
+    os.kill(os.getpid(), interruption.signum)
+    sys.exit(128 + interruption.signum)  # where the signal does not end the process
 
 
 def _show_mkdocs_log() -> None:

@@ -79,6 +79,8 @@ def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
     plain = document.plain_scalars.get(loc)
     if kind in ("enum", "literal_error"):
         allowed = [a.strip(" '") for a in item["ctx"]["expected"].replace(" or ", ", ").split(",")]
+        if found is None:
+            return f"is empty; allowed: {', '.join(allowed)}"
         message = f"found {found!r}; allowed: {', '.join(allowed)}"
         close = difflib.get_close_matches(str(found), allowed, n=1, cutoff=0.6)
         if close:

@@ -27,7 +27,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from generator.links import SITE_FEED, SiteLinks, component_feed_paths, postmortem_path
-from generator.markup import render_markdown
+from generator.markup import MarkupPolicy, xml_text
 from generator.structure.components import SiteSettings
 from generator.structure.records import Incident, IncidentUpdate, MaintenanceUpdate, Record
 from generator.structure.site import Site
@@ -101,7 +101,7 @@ def _all_entries(site: Site, now: datetime, links: SiteLinks) -> Iterator[_Entry
     for record in site.records:
         yield from _update_entries(record, site.settings, now, links)
         if isinstance(record, Incident):
-            yield from _postmortem_entries(record, now, links)
+            yield from _postmortem_entries(record, site.settings, now, links)
 
 
 def _update_entries(
@@ -125,7 +125,9 @@ def _update_entries(
         )
 
 
-def _postmortem_entries(incident: Incident, now: datetime, links: SiteLinks) -> Iterator[_Entry]:
+def _postmortem_entries(
+    incident: Incident, settings: SiteSettings, now: datetime, links: SiteLinks
+) -> Iterator[_Entry]:
     """``[Post-mortem: full analysis] <title>``, dated when that stage was published.
 
     The id, ``tag:<host>,<UTC date>:incidents/<id>/postmortem/<stage>``, names the stage, so a
@@ -141,7 +143,7 @@ def _postmortem_entries(incident: Incident, now: datetime, links: SiteLinks) -> 
         shown = stage_content(postmortem, stage)
         impact = shown.impact.description if shown.impact else None
         texts = [shown.summary] if shown.summary else [impact, shown.resolution]
-        parts = [render_markdown(text) for text in texts if text]
+        parts = [MarkupPolicy.for_site(settings).render(text) for text in texts if text]
         parts.append(Markup('<p>Read the post-mortem: <a href="{}">{}</a></p>').format(page, page))
         utc = at.astimezone(UTC)
         yield _Entry(
@@ -177,7 +179,7 @@ def _content(
     update: IncidentUpdate | MaintenanceUpdate, settings: SiteSettings, noun: str, page: str
 ) -> Markup:
     """The body as sanitised HTML, the component states it sets, and the way to the page."""
-    parts = [render_markdown(update.body)]
+    parts = [MarkupPolicy.for_site(settings).render(update.body)]
     if isinstance(update, IncidentUpdate) and update.components:
         states = Markup("").join(
             Markup("<li>{}: {}</li>").format(settings.component(component_id).name, state.label)
@@ -210,9 +212,9 @@ def _feed_pair(
     ):
         feed = FeedGenerator()
         feed.id(links.url(path))
-        feed.title(title)
-        feed.subtitle(description)  # also RSS's channel description
-        feed.author(name=site_title, uri=links.url())
+        feed.title(xml_text(title))
+        feed.subtitle(xml_text(description))  # also RSS's channel description
+        feed.author(name=xml_text(site_title), uri=links.url())
         feed.generator(GENERATOR)
         # RSS takes its channel <link> from the last link given, and its atom:link from the
         # first rel="self": self first, the page second.
@@ -229,9 +231,9 @@ def _feed_pair(
 def _feed_entry(entry: _Entry) -> FeedEntry:
     feed_entry = FeedEntry()
     feed_entry.id(entry.id)  # also RSS's guid, with isPermaLink="false"
-    feed_entry.title(entry.title)
+    feed_entry.title(xml_text(entry.title))
     feed_entry.link(href=entry.link, rel="alternate", type="text/html")
-    feed_entry.content(str(entry.content), type="html")  # RSS's description, escaped
+    feed_entry.content(xml_text(entry.content), type="html")  # RSS's description, escaped
     feed_entry.published(entry.at)  # also RSS's pubDate
     feed_entry.updated(entry.at)
     return feed_entry

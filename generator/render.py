@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.charts import report_charts
 from generator.links import OutputPaths
-from generator.markup import render_markdown
+from generator.markup import MarkupPolicy
 from generator.reliability import ReliabilityReport
 from generator.structure.components import SiteSettings
 from generator.structure.postmortem import Stage
@@ -73,7 +73,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(
-            markdown=render_markdown,
+            markdown=MarkupPolicy.for_site(settings).render,
             time=self.time_element,
             date=self.format_date,
             duration=format_duration,

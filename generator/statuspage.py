@@ -76,7 +76,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.links import API_ROOT, SiteLinks
-from generator.markup import render_markdown
+from generator.markup import MarkupPolicy
 from generator.state import component_states_at, incident_states_at, state_intervals, worst
 from generator.structure.components import Component, ComponentState
 from generator.structure.records import (
@@ -187,6 +187,7 @@ class _StatuspageApi:
     def __init__(self, site: Site, now: datetime, links: SiteLinks, page_name: str) -> None:
         self.site, self.now, self.links, self.page_name = site, now, links, page_name
         self.zone = site.settings.zone
+        self.markup = MarkupPolicy.for_site(site.settings)
         parts = urlsplit(links.site_url)
         self.page_id = _digest(links.host, parts.path)
         self.states = component_states_at(site.records, site.settings.component_ids, now)
@@ -398,7 +399,7 @@ class _StatuspageApi:
             "deliver_notifications": True,
             "custom_tweet": None,
             "tweet_id": None,
-            "body_html": str(render_markdown(update.body)),
+            "body_html": str(self.markup.render(update.body)),
         }
 
     def _record_components(self, record: Record) -> list[JSON]:

@@ -404,7 +404,10 @@ class SiteViews:
         progress = None
         if isinstance(record, Maintenance):
             window = record.ended_at - record.started_at
-            progress = min(max((now - record.started_at) / window, 0.0), 1.0)
+            if window:
+                progress = min(max((now - record.started_at) / window, 0.0), 1.0)
+            else:  # no length: the first update saying work began said it was completed
+                progress = 1.0 if now >= record.ended_at else 0.0
         return RecordPage(
             record=record,
             status=record.status_at(now),

@@ -15,6 +15,8 @@ string is kept, so a validation error can explain the surprise (``no`` read as f
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,13 +118,12 @@ def parse_yaml_bytes(data: bytes, *, allow_unknown_tags: bool = False) -> YamlDo
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        line = data.count(b"\n", 0, error.start) + 1
-        column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
+        readable = data.decode("utf-8", errors="replace")
+        before = data[: error.start].decode("utf-8", errors="replace")
         raise YamlError(
             f"the file is not UTF-8 text ({error.reason}: byte 0x{data[error.start]:02x}); "
             "save it as UTF-8",
-            Position(line, column),
+            _Lines(readable).position(len(before)),
         ) from None
     return parse_yaml_text(text, allow_unknown_tags=allow_unknown_tags)
 
@@ -133,28 +134,27 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
     ``allow_unknown_tags`` keeps a value with an application tag (MkDocs configurations use
     ``!!python/name:``) as its plain text or collection instead of refusing it.
     """
-    builder = _Builder(allow_unknown_tags)
+    lines = _Lines(text)
+    builder = _Builder(allow_unknown_tags, lines)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        position = Position(mark.line + 1, mark.column + 1) if mark else None
+        position = lines.position(mark.index) if mark else None
         problem = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
             context = error.context
             if error.context_mark is not None and error.context_mark is not error.problem_mark:
-                context += (
-                    f" started at line {error.context_mark.line + 1}, "
-                    f"column {error.context_mark.column + 1}"
-                )
+                started = lines.position(error.context_mark.index)
+                context += f" started at line {started.line}, column {started.column}"
             problem = f"{error.problem} ({context})"
         raise YamlError(f"invalid YAML: {problem}", position) from None
     except yaml.reader.ReaderError as error:
         before = text[: error.position]
         if _Loader is not yaml.SafeLoader:  # libyaml counts the offset in UTF-8 bytes
             before = text.encode("utf-8")[: error.position].decode("utf-8", errors="ignore")
-        position = Position(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        position = lines.position(len(before))
         code = ord(error.character) if isinstance(error.character, str) else error.character
         raise YamlError(
             f"invalid YAML: the text holds a control character (U+{code:04X}) YAML forbids",
@@ -169,8 +169,31 @@ def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _position(event: yaml.Event) -> Position:
-    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """Lines and columns as editors and GitHub count them, from a character's index.
+
+    A line ends at "\n", "\r\n" or a lone "\r". The parser's own line numbers are not used: it
+    also ends lines at U+0085, U+2028 and U+2029, which editors show inside a line, and it puts
+    the end of the text on a line after the last one, which no editor shows.
+    """
+
+    def __init__(self, text: str) -> None:
+        breaks = list(_LINE_BREAK.finditer(text))
+        self.length = len(text)
+        self.starts = [0, *(found.end() for found in breaks)]
+        self.ends = [*(found.start() for found in breaks), len(text)]
+
+    def position(self, index: int) -> Position:
+        """Where the character at ``index`` is; the end of the text is the end of its last line."""
+        index = max(0, min(index, self.length))
+        line = bisect.bisect_right(self.starts, index) - 1
+        if line > 0 and index == self.starts[line] == self.length:
+            line -= 1
+            index = self.ends[line]
+        return Position(line + 1, index - self.starts[line] + 1)
 
 
 @dataclass
@@ -186,14 +209,18 @@ class _Frame:
 class _Builder:
     """Turns parser events into values, positions and hints, within the limits above."""
 
-    def __init__(self, allow_unknown_tags: bool) -> None:
+    def __init__(self, allow_unknown_tags: bool, lines: _Lines) -> None:
         self.allow_unknown_tags = allow_unknown_tags
+        self.lines = lines
         self.document = YamlDocument(value=None)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
         self.values = 0
         self.documents = 0
+
+    def _position(self, event: yaml.Event) -> Position:
+        return self.lines.position(event.start_mark.index)
 
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.DocumentStartEvent):
@@ -202,7 +229,7 @@ class _Builder:
                 raise YamlError(
                     "the file holds more than one YAML document (a second '---'); "
                     "put each record in a file of its own",
-                    _position(event),
+                    self._position(event),
                 )
         elif isinstance(event, yaml.ScalarEvent):
             self._on_scalar(event)
@@ -231,7 +258,7 @@ class _Builder:
             raise YamlError(
                 f"the file expands to more than {MAX_VALUES:,} values (aliases count each "
                 "time they are used); a record is far smaller than that",
-                _position(event),
+                self._position(event),
             )
 
     def _add(self, value: Any, path: Path_, values: int) -> None:
@@ -260,14 +287,14 @@ class _Builder:
             return
         self._count(1, event)
         value = self._scalar_value(event, path)
-        self.document.positions[path] = _position(event)
+        self.document.positions[path] = self._position(event)
         self._add(value, path, 1)
         self._remember_anchor(event.anchor, value, 1)
 
     def _on_key(self, event: yaml.ScalarEvent) -> None:
         frame = self.stack[-1]
         key = event.value
-        position = _position(event)
+        position = self._position(event)
         if key == "<<" and event.implicit[0]:
             raise YamlError(
                 "merge keys ('<<') are not supported in records; write the fields out", position
@@ -299,7 +326,7 @@ class _Builder:
             except (yaml.constructor.ConstructorError, ValueError):
                 raise YamlError(
                     f"'{event.value}' cannot be read as a {_CONSTRUCTED_SCALARS[tag]}",
-                    _position(event),
+                    self._position(event),
                 ) from None
             if event.tag in (None, "!"):
                 self.document.plain_scalars[path] = PlainScalar(
@@ -309,46 +336,50 @@ class _Builder:
         if self.allow_unknown_tags:
             return event.value
         raise YamlError(
-            f"the tag {_short_tag(tag)} is not allowed in a record; remove it", _position(event)
+            f"the tag {_short_tag(tag)} is not allowed in a record; remove it",
+            self._position(event),
         )
 
     def _on_alias(self, event: yaml.AliasEvent) -> None:
         path = self._next_path(event)
         if path is None:
-            raise YamlError("an alias cannot be a mapping key; write the key out", _position(event))
+            raise YamlError(
+                "an alias cannot be a mapping key; write the key out", self._position(event)
+            )
         if event.anchor in self.open_anchors:
             raise YamlError(
-                f"the alias *{event.anchor} refers to a value that contains it", _position(event)
+                f"the alias *{event.anchor} refers to a value that contains it",
+                self._position(event),
             )
         if event.anchor not in self.anchors:
             raise YamlError(
                 f"the alias *{event.anchor} has no anchor &{event.anchor} before it",
-                _position(event),
+                self._position(event),
             )
         value, values = self.anchors[event.anchor]
         self._count(values, event)
-        self.document.positions[path] = _position(event)
+        self.document.positions[path] = self._position(event)
         self._add(value, path, values)
 
     def _on_collection_start(self, event: yaml.CollectionStartEvent) -> None:
         path = self._next_path(event)
         if path is None:
             raise YamlError(
-                "a mapping key must be plain text, not a list or a mapping", _position(event)
+                "a mapping key must be plain text, not a list or a mapping", self._position(event)
             )
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(
                 f"values are nested more than {MAX_DEPTH} levels deep; a record needs a handful",
-                _position(event),
+                self._position(event),
             )
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             if not self.allow_unknown_tags:
                 raise YamlError(
                     f"the tag {_short_tag(event.tag)} is not allowed in a record; remove it",
-                    _position(event),
+                    self._position(event),
                 )
         self._count(1, event)
-        self.document.positions[path] = _position(event)
+        self.document.positions[path] = self._position(event)
         container: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )

@@ -144,6 +144,8 @@ AXE_PAGES = [
     ("reliability/", 1280),
     ("reliability/", 375),
     ("reliability/api/", 1280),
+    ("about/", 1280),  # a hand-written page
+    ("how-we-handle-incidents/", 375),  # a hand-written page
 ]
 
 

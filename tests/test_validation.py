@@ -78,8 +78,8 @@ def assert_words(message: str, *words: str) -> None:
     [
         pytest.param(
             "title: Unclosed list\ncomponents: [api, web\n",
-            3,
-            1,
+            2,
+            22,  # the end of the text is the end of its last line, where the ']' is missing
             ["invalid YAML", "expected ',' or ']'", "flow sequence"],
             id="unclosed-bracket",
         ),
@@ -561,7 +561,7 @@ def test_every_error_of_the_run_is_reported_at_once_in_file_and_line_order(site_
 
     where = [(error.file.name, error.position) for error in caught.value.errors]
     assert where == [
-        ("2026-11-01-syntax.yaml", Position(3, 1)),
+        ("2026-11-01-syntax.yaml", Position(2, 17)),
         ("2026-11-02-values.yaml", Position(2, 9)),
         ("2026-11-02-values.yaml", Position(10, 13)),
         ("2026-11-03-empty.yaml", None),
@@ -735,3 +735,14 @@ def test_a_valid_site_finds_its_records_and_orders_them_by_start(site_folder):
         "Maintenance",
     ]
     assert site.sources["dashboard-outage"] == older
+
+
+def test_an_empty_choice_says_it_is_empty_and_what_is_allowed(site_folder):
+    site_folder.record("2026-11-03-api.yaml", changed(VALID, "impact: major", "impact:"))
+
+    error = the_error(site_folder)
+
+    assert (error.field, error.message) == (
+        "impact",
+        "is empty; allowed: none, minor, major, critical",
+    )

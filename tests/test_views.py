@@ -168,6 +168,22 @@ def test_a_maintenance_page_shows_how_far_through_its_window_it_is(now, progress
     assert SiteViews(site(record), now).record_page(record).window_progress == progress
 
 
+def test_a_maintenance_completed_before_its_window_has_a_full_progress_bar():
+    # Found by tests/test_properties.py: the window it took has no length (it ended as it began).
+    record = Maintenance.model_validate(
+        {
+            "kind": "maintenance",
+            "id": "done-early",
+            "title": "Done early",
+            "components": ["web"],
+            "scheduled": {"start": "2026-11-10T11:00:00Z", "end": "2026-11-10T13:00:00Z"},
+            "updates": [{"at": "2026-11-09T09:00:00Z", "status": "completed", "body": "Done."}],
+        }
+    )
+    view = SiteViews(site(record), NOW).record_page(record)
+    assert (view.started_at, view.window_progress) == (record.ended_at, 1.0)
+
+
 def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_started():
     records = [
         incident(f"r{n}", "minor", ["api"], (f"2026-{month:02d}-0{day}T10:00:00Z", "resolved"))

@@ -55,6 +55,38 @@ def test_every_value_and_key_knows_its_line_and_column(path, key, expected):
     assert document.position_of(path, key=key) == expected
 
 
+# Found by tests/test_properties.py: the parser puts the end of the text on a line after the
+# last one, which an editor does not have and GitHub cannot annotate.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("title: x\ni\n", Position(2, 2), id="after-a-final-newline"),
+        pytest.param("title: x\ni", Position(2, 2), id="without-a-final-newline"),
+        pytest.param("title: [a, b\n\n", Position(2, 1), id="on-a-last-empty-line"),
+        pytest.param("title: 'open\r\n", Position(1, 13), id="after-a-final-crlf"),
+    ],
+)
+def test_an_error_at_the_end_of_the_text_points_at_the_end_of_its_last_line(text, expected):
+    assert yaml_error(text).position == expected
+
+
+# Found by tests/test_properties.py: YAML also ends lines at U+0085, U+2028 and U+2029, which
+# editors and GitHub show inside a line; positions count lines as they do.
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"], ids=["NEL", "LS", "PS"])
+def test_lines_are_counted_as_editors_count_them(separator):
+    title = f'title: "a{separator}b"\n'
+
+    assert yaml_error(title + "impact: major: really\n").position == Position(2, 14)
+    document = parse_yaml_text(title + "impact: major\n")
+    assert document.position_of(("impact",)) == Position(2, 9)
+
+
+def test_windows_line_endings_count_one_line_each():
+    document = parse_yaml_text(RECORD.replace("\n", "\r\n"))
+
+    assert document.position_of(("updates", 0, "status")) == Position(6, 13)
+
+
 def test_the_value_is_built_as_plain_python():
     document = parse_yaml_text(RECORD)
 
@@ -306,6 +338,15 @@ def test_bytes_that_are_not_utf8_are_placed_at_the_first_bad_byte():
         "the file is not UTF-8 text (invalid continuation byte: byte 0xe9); save it as UTF-8"
     )
     assert caught.value.position == Position(2, 13)
+
+
+def test_a_bad_byte_is_placed_on_the_line_an_editor_shows_whatever_the_line_endings():
+    # Found by tests/test_properties.py: lines that end with a lone CR were not counted.
+    for ending in (b"\n", b"\r\n", b"\r"):
+        with pytest.raises(YamlError) as caught:
+            parse_yaml_bytes(ending.join([b"title: Webhooks", b"body: Le caf\xe9", b""]))
+
+        assert caught.value.position == Position(2, 13), ending
 
 
 def test_a_utf8_byte_order_mark_is_allowed():

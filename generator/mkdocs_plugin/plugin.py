@@ -7,7 +7,6 @@ MkDocs links them and which of them appear in the navigation.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +15,13 @@ from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
 
+import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -29,6 +29,7 @@ from mkdocs.utils import get_relative_url
 from generator.badges import badge_files
 from generator.calendar import calendar_files
 from generator.clock import build_instant
+from generator.csp import inline_code, with_content_security_policy
 from generator.diagnostics import InvalidSite
 from generator.feeds import feed_files
 from generator.links import SITE_FEED, SiteLinks, component_feed_paths
@@ -63,8 +64,15 @@ class GeneratedPage:
 
     @property
     def source(self) -> str:
-        """The page's Markdown: only its title; the content comes from the core's templates."""
-        return f"---\ntitle: {json.dumps(self.title)}\nhide:\n  - toc\n---\n"
+        """The page's Markdown: only its title; the content comes from the core's templates.
+
+        The theme writes a page's title into ``<title>``, its header and the search index as
+        HTML, unescaped, so the title given is the author's text HTML-escaped.
+        """
+        # YAML, not JSON: MkDocs reads front matter with PyYAML, which turns JSON's surrogate
+        # pairs (an emoji in a title) into an error, and then drops the whole front matter.
+        front_matter = {"title": escape(self.title), "hide": ["toc"]}
+        return f"---\n{yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)}---\n"
 
 
 class FlareConfig(Config):
@@ -76,6 +84,7 @@ class FlareConfig(Config):
     hourly_rate = c.Type((int, float), default=0)
     currency = c.Type(str, default="USD")
     components = c.Type(list, default=[])
+    allowed_image_hosts = c.Type(list, default=[])
 
 
 class FlarePlugin(BasePlugin[FlareConfig]):
@@ -85,12 +94,18 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         self._preloaded: tuple[Site, datetime] | None = None
         self._pages: dict[str, GeneratedPage] = {}
         self.links: SiteLinks | None = None
+        self._serving = False
 
     def preload(self, site: Site, now: datetime) -> None:
         """Use records the caller has already loaded and validated (``flare build`` does)."""
         self._preloaded = (site, now)
 
     # -- lifecycle, in the order MkDocs calls it -------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `serve` injects its live-reload script into each page as it sends it: a policy that
+        # names only the built page's scripts would block it.
+        self._serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self._preloaded is not None:
             (self.site, self.now), self._preloaded = self._preloaded, None
@@ -142,8 +157,10 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             return html
         return generated.render(self._resolve_url_for(page, files))
 
+    @event_priority(-100)  # after other plugins' edits: the policy hashes the finished page
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Announce the feeds in every page's head, so readers and browsers discover them."""
+        """Announce the feeds in every page's head, so readers and browsers discover them; then
+        put the page's Content-Security-Policy first in its head."""
         feeds = [
             ("Atom", SITE_FEED[0], "application/atom+xml"),
             ("RSS", SITE_FEED[1], "application/rss+xml"),
@@ -160,7 +177,17 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             f' href="{escape(get_relative_url(path, page.url))}">'
             for title, path, kind in feeds
         )
-        return output.replace("</head>", f"{tags}</head>", 1)
+        output = output.replace("</head>", f"{tags}</head>", 1)
+        return self._with_policy(output, page.file.src_uri)
+
+    @event_priority(-100)
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """The theme's own pages (404.html) get their policy too; sitemap.xml is no page."""
+        if not template_name.endswith(".html"):
+            return output_content
+        return self._with_policy(output_content, template_name)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges."""
@@ -188,6 +215,19 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         return server
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _with_policy(self, html: str, source: str) -> str:
+        if self._serving:
+            return html
+        assert self.site is not None
+        if inline_code(html).blocked_scripts:
+            log.warning(
+                f"{source}: the page's Content-Security-Policy blocks the inline <script> in its "
+                "content; put the script in a file and list it under extra_javascript"
+            )
+        return with_content_security_policy(
+            html, image_hosts=self.site.settings.allowed_image_hosts
+        )
+
     def _resolve_site(self, config_file: Path, now: datetime) -> Site:
         try:
             settings = settings_from_options(dict(self.config), config_file)

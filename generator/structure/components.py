@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +20,23 @@ from pydantic import (
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
+
+
+def _host_name(host: str) -> str:
+    """``images.example.com``, in lower case; a scheme, path, port or wildcard is an error."""
+    name = host.strip().lower()
+    if not _HOST_NAME.fullmatch(name):
+        raise ValueError(
+            f"{host!r} is not a host name; write the host alone, such as images.example.com, "
+            "without a scheme, path, port or wildcard"
+        )
+    return name
+
+
+HostName = Annotated[str, AfterValidator(_host_name)]
 
 
 class ComponentState(StrEnum):
@@ -71,6 +90,11 @@ class SiteSettings(BaseModel):
     )
     currency: Text = Field(default="USD", description="Shown after costs, e.g. USD or EUR.")
     components: list[Component] = Field(min_length=1)
+    allowed_image_hosts: list[HostName] = Field(
+        default_factory=list,
+        description="Hosts whose images update bodies may show, by exact name, e.g. "
+        "`images.example.com`; images from any other host are shown as their alt text.",
+    )
 
     @field_validator("timezone")
     @classmethod

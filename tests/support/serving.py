@@ -9,7 +9,8 @@
 Under a prefix, only paths below it exist: anything else is a 404, so a page that links to
 ``/assets/...`` instead of a relative path shows up as an error, as it would on a real host that
 publishes the site under a sub-path. Nothing is logged to the terminal; every request is kept in
-``server.log``.
+``server.log``. ``headers`` are added to every response:
+``serve(site_dir, headers={"LinkChecker": "1"})``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import http.server
 import os
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,9 @@ def _normalise_prefix(prefix: str) -> str:
     return f"/{stripped}/" if stripped else "/"
 
 
-def _handler(server: Server) -> type[http.server.SimpleHTTPRequestHandler]:
+def _handler(
+    server: Server, headers: Mapping[str, str]
+) -> type[http.server.SimpleHTTPRequestHandler]:
     prefix = server.prefix
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -95,6 +98,11 @@ def _handler(server: Server) -> type[http.server.SimpleHTTPRequestHandler]:
             server.log.append(Hit(self.command or "", self.path, int(code)))
             super().send_response(code, message)
 
+        def end_headers(self) -> None:
+            for name, value in headers.items():
+                self.send_header(name, value)
+            super().end_headers()
+
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
             pass  # quiet: the log is in server.log
 
@@ -113,13 +121,16 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(folder: Path | str, *, prefix: str = "/") -> Iterator[Server]:
-    """Serve ``folder`` at ``http://127.0.0.1:<free port><prefix>`` until the block ends."""
+def serve(
+    folder: Path | str, *, prefix: str = "/", headers: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """Serve ``folder`` at ``http://127.0.0.1:<free port><prefix>`` until the block ends,
+    sending ``headers`` with every response."""
     folder = Path(folder).resolve()
     if not folder.is_dir():
         raise FileNotFoundError(f"no folder to serve: {folder}")
     server = Server(host=HOST, port=0, prefix=_normalise_prefix(prefix), folder=folder)
-    httpd = _HTTPServer((HOST, 0), _handler(server))
+    httpd = _HTTPServer((HOST, 0), _handler(server, dict(headers or {})))
     server.port = httpd.server_address[1]
     thread = threading.Thread(
         target=httpd.serve_forever,

@@ -1,0 +1,194 @@
+"""Reproducible builds: the same records and the same SOURCE_DATE_EPOCH give the same site, byte
+for byte, wherever and however the records were checked out and whenever the build runs.
+
+Each test runs the real `flare build` on copies of the example site and compares the output
+trees file by file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site
+from support import tool_missing
+
+EPOCH = int(EXAMPLE_NOW.timestamp())
+
+
+def copy_differently(destination: Path) -> Path:
+    """The example site copied as another checkout would hold it: the files created in the
+    reverse order (so directories list them differently) and each with its own mtime."""
+    sources = [REPO / "mkdocs.yml"]
+    for folder in ("incidents", "site_src", "theme"):
+        sources += [path for path in (REPO / folder).rglob("*") if path.is_file()]
+    sources.sort(reverse=True)
+    for number, source in enumerate(sources):
+        target = destination / source.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        os.utime(target, (1_000_000_000 + number * 86_400, 1_000_000_000 + number * 86_400))
+    return destination
+
+
+def build(
+    root: Path,
+    output: str,
+    *,
+    epoch: int,
+    hash_seed: int = 0,
+    timezone: str = "UTC",
+    cwd: Path | None = None,
+    clock: list[str] | None = None,
+) -> Path:
+    """Run `flare build` on ``root`` into ``output`` (relative to ``cwd``, or absolute)."""
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYTHONHASHSEED": str(hash_seed),
+        "TZ": timezone,
+    }
+    result = subprocess.run(
+        [*(clock or []), FLARE, "build", str(root), "-d", output],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return (cwd or Path()) / output
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file under ``folder`` with its bytes, and every directory (as None)."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes() if path.is_file() else None)
+        for path in folder.rglob("*")
+    }
+
+
+def differences(first: Path, second: Path) -> list[str]:
+    """One line per path that differs between two output trees, with where it differs."""
+    a, b = tree(first), tree(second)
+    found = []
+    for name in sorted(a.keys() | b.keys()):
+        if name not in b:
+            found.append(f"{name}: only in the first build")
+        elif name not in a:
+            found.append(f"{name}: only in the second build")
+        elif a[name] != b[name]:
+            found.append(f"{name}: {hint(a[name], b[name])}")
+    return found
+
+
+def hint(first: bytes | None, second: bytes | None) -> str:
+    """Where two versions of a file part: the first differing line, or byte for binaries."""
+    if first is None or second is None:
+        return "a file in one build, a directory in the other"
+    if first[:2] == second[:2] == b"\x1f\x8b":
+        inside = gzip.decompress(first) == gzip.decompress(second)
+        return f"gzip {'header only' if inside else 'content'} differs; {hint_bytes(first, second)}"
+    try:
+        lines = first.decode("utf-8").splitlines(), second.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return hint_bytes(first, second)
+    for number, (one, other) in enumerate(zip(*lines, strict=False), start=1):
+        if one != other:
+            start = max(first_difference(one, other) - 30, 0)
+            return f"line {number}: {one[start : start + 90]!r} != {other[start : start + 90]!r}"
+    if len(lines[0]) != len(lines[1]):
+        return f"{len(lines[0])} lines != {len(lines[1])} lines"
+    return hint_bytes(first, second)  # line endings, a final newline
+
+
+def hint_bytes(first: bytes, second: bytes) -> str:
+    return f"{len(first)} != {len(second)} bytes, first at byte {first_difference(first, second)}"
+
+
+def first_difference(first: str | bytes, second: str | bytes) -> int:
+    pairs = zip(first, second, strict=False)
+    return next((index for index, (x, y) in enumerate(pairs) if x != y), len(first))
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example built as a CI runner would: a plain copy, a relative output folder."""
+    root = copy_example_site(tmp_path_factory.mktemp("first"))
+    return build(root, "site", epoch=EPOCH, hash_seed=0, cwd=root)
+
+
+def test_two_builds_of_the_same_records_are_identical_byte_for_byte(
+    first_build: Path, tmp_path: Path
+):
+    # Another checkout: another (longer, non-ASCII, spaced) path, files created in another
+    # order with other mtimes, another hash seed, another local time zone, run from elsewhere.
+    root = copy_differently(tmp_path / "another checkout – zweite Kopie")
+    second = build(
+        root.resolve(),
+        str((root / "public").resolve()),
+        epoch=EPOCH,
+        hash_seed=4242,
+        timezone="Pacific/Kiritimati",
+        cwd=tmp_path,
+    )
+
+    assert len(tree(second)) > 100
+    assert differences(first_build, second) == []
+
+
+def test_the_build_machine_clock_reaches_no_file(first_build: Path, tmp_path: Path):
+    if shutil.which("faketime") is None:
+        tool_missing(
+            "faketime is missing: `make test-tools` installs it (apt-get install faketime)"
+        )
+    root = copy_example_site(tmp_path)
+    elsewhen = ["faketime", "-f", "@2031-07-15 03:04:05"]  # years away, and ticking
+    second = build(root, str(root / "site"), epoch=EPOCH, clock=elsewhen)
+
+    assert differences(first_build, second) == []
+
+
+def test_another_source_date_epoch_gives_another_site_dated_by_it(
+    first_build: Path, tmp_path: Path
+):
+    later = EXAMPLE_NOW + timedelta(days=1, hours=3)
+    root = copy_example_site(tmp_path)
+    second = build(root, str(root / "site"), epoch=int(later.timestamp()))
+
+    changed = differences(first_build, second)
+    changed_files = {line.split(":")[0] for line in changed}
+    assert {"index.html", "sitemap.xml", "sitemap.xml.gz", "api/v2/status.json"} <= changed_files
+    sitemap = (second / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {"2026-11-24"}
+    packed = (second / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(packed).decode("utf-8") == sitemap
+    header_time = datetime.fromtimestamp(int.from_bytes(packed[4:8], "little"), UTC)
+    assert header_time.date() == later.date()
+
+
+def test_an_empty_source_date_epoch_builds_at_the_clock_time_and_mkdocs_agrees(tmp_path: Path):
+    # An empty SOURCE_DATE_EPOCH (as `$(git log -1 --format=%ct)` gives outside a repository)
+    # means the clock to Flare; MkDocs' int("") failed the build. Now the build hands MkDocs the
+    # instant Flare describes, so the sitemap's date is the day the status page says it was built.
+    root = copy_example_site(tmp_path)
+    result = subprocess.run(
+        [FLARE, "build", str(root)],
+        env={**os.environ, "SOURCE_DATE_EPOCH": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    built_at = datetime.fromisoformat(re.findall(r'Last updated <time datetime="([^"]+)"', home)[0])
+    sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {built_at.date().isoformat()}
