@@ -64,17 +64,51 @@ class SiteLinks:
         return self.url(component_path(component_id))
 
 
+# -- where each page's source sits (MkDocs turns incidents/x.md into incidents/x/) -------------
+STATUS_PAGE_PATH = "index.md"
+
+
+def record_page_path(record_id: str) -> str:
+    return f"incidents/{record_id}.md"
+
+
+def postmortem_page_path(record_id: str) -> str:
+    """Beside the incident's page: ``incidents/<id>/postmortem/`` once built."""
+    return f"incidents/{record_id}/postmortem.md"
+
+
+def component_page_path(component_id: str) -> str:
+    return f"components/{component_id}.md"
+
+
+def history_page_path(number: int) -> str:
+    return "history/index.md" if number == 1 else f"history/page-{number}.md"
+
+
+def reliability_page_path(component_id: str | None = None) -> str:
+    """The site's reliability report, or a component's."""
+    return "reliability/index.md" if component_id is None else f"reliability/{component_id}.md"
+
+
+def page_url(source_path: str) -> str:
+    """The directory URL a page's source path is published at: ``incidents/x.md`` as
+    ``incidents/x/``, ``history/index.md`` as ``history/``."""
+    stem = source_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
 def record_path(record_id: str) -> str:
-    return f"incidents/{record_id}/"
+    return page_url(record_page_path(record_id))
 
 
 def postmortem_path(record_id: str) -> str:
-    """An incident's post-mortem, beside its page."""
-    return f"incidents/{record_id}/postmortem/"
+    return page_url(postmortem_page_path(record_id))
 
 
 def component_path(component_id: str) -> str:
-    return f"components/{component_id}/"
+    return page_url(component_page_path(component_id))
 
 
 def component_feed_paths(component_id: str) -> tuple[str, str]:

@@ -15,7 +15,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from generator.charts import report_charts
-from generator.links import OutputPaths
+from generator.links import (
+    STATUS_PAGE_PATH,
+    OutputPaths,
+    component_page_path,
+    history_page_path,
+    postmortem_page_path,
+    record_page_path,
+    reliability_page_path,
+)
 from generator.markup import MarkupPolicy
 from generator.reliability import ReliabilityReport
 from generator.structure.components import SiteSettings
@@ -31,31 +39,6 @@ from generator.views import (
 )
 
 UrlFor = Callable[[str], str]
-
-
-def record_page_path(record_id: str) -> str:
-    return f"incidents/{record_id}.md"
-
-
-def postmortem_page_path(record_id: str) -> str:
-    """Beside the incident's page: ``incidents/<id>/postmortem/`` once built."""
-    return f"incidents/{record_id}/postmortem.md"
-
-
-def component_page_path(component_id: str) -> str:
-    return f"components/{component_id}.md"
-
-
-def history_page_path(number: int) -> str:
-    return "history/index.md" if number == 1 else f"history/page-{number}.md"
-
-
-def reliability_page_path(component_id: str | None = None) -> str:
-    """The site's reliability report, or a component's."""
-    return "reliability/index.md" if component_id is None else f"reliability/{component_id}.md"
-
-
-STATUS_PAGE_PATH = "index.md"
 
 
 class Renderer:

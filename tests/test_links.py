@@ -193,3 +193,19 @@ def test_linkchecker_reports_a_missing_page_and_a_missing_anchor(
         in (found["../history/#no-such-month"].warnings[0])
     )
     assert "#times" in {link.link for link in checked}
+
+
+@pytest.mark.parametrize(
+    ("source", "url"),
+    [
+        ("index.md", ""),
+        ("history/index.md", "history/"),
+        ("history/page-2.md", "history/page-2/"),
+        ("incidents/2026-11-03-api.md", "incidents/2026-11-03-api/"),
+        ("incidents/2026-11-03-api/postmortem.md", "incidents/2026-11-03-api/postmortem/"),
+    ],
+)
+def test_a_page_source_is_published_at_its_directory_url(source: str, url: str):
+    from generator.links import page_url
+
+    assert page_url(source) == url

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from conftest import flare
 from generator.diagnostics import InvalidSite
+from generator.links import reliability_page_path
 from generator.metrics import Metric
 from generator.reliability import (
     ReliabilityReport,
@@ -26,7 +27,7 @@ from generator.reliability import (
     nearest_rank,
     reliability_report,
 )
-from generator.render import Renderer, reliability_page_path
+from generator.render import Renderer
 from generator.structure.components import SiteSettings
 from generator.structure.records import Impact, Incident, Maintenance
 from generator.structure.site import Site

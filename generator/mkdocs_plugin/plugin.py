@@ -32,18 +32,19 @@ from generator.clock import build_instant
 from generator.csp import inline_code, with_content_security_policy
 from generator.diagnostics import InvalidSite
 from generator.feeds import feed_files
-from generator.links import SITE_FEED, SiteLinks, component_feed_paths
-from generator.reliability import ReliabilityReports
-from generator.render import (
+from generator.links import (
+    SITE_FEED,
     STATUS_PAGE_PATH,
-    Renderer,
-    UrlFor,
+    SiteLinks,
+    component_feed_paths,
     component_page_path,
     history_page_path,
     postmortem_page_path,
     record_page_path,
     reliability_page_path,
 )
+from generator.reliability import ReliabilityReports
+from generator.render import Renderer, UrlFor
 from generator.settings import settings_from_options
 from generator.statuspage import statuspage_api_files
 from generator.structure.components import Component
