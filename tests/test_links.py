@@ -16,6 +16,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from generator.links import page_url
 from support import tool_missing
 from support.serving import Server, serve
 
@@ -206,6 +209,4 @@ def test_linkchecker_reports_a_missing_page_and_a_missing_anchor(
     ],
 )
 def test_a_page_source_is_published_at_its_directory_url(source: str, url: str):
-    from generator.links import page_url
-
     assert page_url(source) == url
