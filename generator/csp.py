@@ -43,6 +43,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -166,7 +167,9 @@ def inline_code(html: str) -> InlineCode:
     return _scan(html).code
 
 
+@lru_cache(maxsize=2)
 def _scan(html: str) -> _Scanner:
+    """Parse once: a page is scanned for the build's warning and again for its policy."""
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from generator.structure.components import ComponentState
-from generator.structure.records import Incident, Record
+from generator.structure.records import Incident, IncidentStatus, Record
 
 
 def incident_states_at(incident: Incident, instant: datetime) -> dict[str, ComponentState]:
@@ -100,15 +100,32 @@ def state_intervals(
         else:
             changes.update((record.started_at, record.ended_at))
     points = sorted(point for point in changes if start <= point < end)
+    spans = [(record, *_reach(record)) for record in relevant]
     intervals: list[StateInterval] = []
     for index, point in enumerate(points):
         until = points[index + 1] if index + 1 < len(points) else end
-        state, causes = _state_and_causes(relevant, component_id, point)
+        around = [
+            record
+            for record, first, last in spans
+            if first <= point and (last is None or point <= last)
+        ]
+        state, causes = _state_and_causes(around, component_id, point)
         if intervals and intervals[-1].state is state and intervals[-1].causes == causes:
             intervals[-1] = StateInterval(intervals[-1].start, until, state, causes)
         else:
             intervals.append(StateInterval(point, until, state, causes))
     return intervals
+
+
+def _reach(record: Record) -> tuple[datetime, datetime | None]:
+    """When a record can affect a state: from its start to its last moment (None: still can).
+
+    Only a cheap filter, so that long histories do not evaluate every record at every instant.
+    """
+    if isinstance(record, Incident):
+        last = record.timeline[-1]
+        return record.started_at, last.at if last.status is IncidentStatus.RESOLVED else None
+    return record.started_at, record.ended_at
 
 
 def _state_and_causes(

@@ -72,6 +72,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -313,6 +314,7 @@ class _StatuspageApi:
     def _start_date(self) -> str | None:
         return None if self.since is None else self.since.astimezone(self.zone).date().isoformat()
 
+    @cache  # noqa: B019 - one API build, a handful of components
     def _last_change(self, component_id: str) -> datetime:
         """When the component's state last changed at or before now (else ``created_at``)."""
         if self.since is None:
