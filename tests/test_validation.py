@@ -746,3 +746,13 @@ def test_an_empty_choice_says_it_is_empty_and_what_is_allowed(site_folder):
         "impact",
         "is empty; allowed: none, minor, major, critical",
     )
+
+
+def test_the_component_id_status_is_refused_because_the_overall_badge_has_it(site_folder):
+    config = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(config.replace("- id: email", "- id: status"), encoding="utf-8")
+
+    error = the_error(site_folder)
+
+    assert error.file == site_folder.config
+    assert "the component id 'status' is taken by the overall status badge" in error.message

@@ -114,6 +114,11 @@ class SiteSettings(BaseModel):
         for component in components:
             if component.id in seen:
                 raise ValueError(f"component id {component.id!r} is declared twice")
+            if component.id == "status":
+                raise ValueError(
+                    "the component id 'status' is taken by the overall status badge "
+                    "(badges/status.svg); choose another id"
+                )
             seen.add(component.id)
         return components
 
