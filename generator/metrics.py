@@ -44,6 +44,18 @@ class MetricValue:
     metric: Metric
     value: timedelta | None  # None when a milestone it needs is not marked
 
+    @property
+    def label(self) -> str:
+        return self.metric.label
+
+    @property
+    def start(self) -> Milestone:
+        return self.metric.span[0]
+
+    @property
+    def end(self) -> Milestone:
+        return self.metric.span[1]
+
 
 def incident_metrics(postmortem: Postmortem) -> list[MetricValue]:
     """Every metric, in the order a reader follows an incident; None where milestones lack."""

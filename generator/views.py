@@ -12,13 +12,12 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from generator.metrics import incident_metrics
+from generator.metrics import MetricValue, incident_metrics
 from generator.state import component_states_at, state_intervals, worst
 from generator.structure.components import Component, ComponentState
 from generator.structure.postmortem import (
     STAGE_REQUIREMENTS,
     ActionItem,
-    Milestone,
     Postmortem,
     Stage,
     TimelineEvent,
@@ -241,16 +240,6 @@ class StageDue:
 
 
 @dataclass(frozen=True)
-class MetricRow:
-    """A metric under its full name, with the two milestones it runs between."""
-
-    label: str
-    start: Milestone
-    end: Milestone
-    value: timedelta | None  # None: a milestone it needs is not marked
-
-
-@dataclass(frozen=True)
 class ActionRow:
     item: ActionItem
     overdue: bool
@@ -272,7 +261,7 @@ class PostmortemPage:
     next: StageDue | None  # None once the full analysis is out
     started_at: datetime
     resolved_at: datetime | None
-    metrics: tuple[MetricRow, ...]
+    metrics: tuple[MetricValue, ...]
     timeline: tuple[TimelineEvent, ...]  # in time order
     action_items: tuple[ActionRow, ...]
     related: tuple[RelatedIncident, ...]
@@ -545,10 +534,7 @@ class SiteViews:
             next=upcoming,
             started_at=incident.started_at,
             resolved_at=resolved_at,
-            metrics=tuple(
-                MetricRow(value.metric.label, *value.metric.span, value.value)
-                for value in incident_metrics(shown)
-            ),
+            metrics=tuple(incident_metrics(shown)),
             timeline=tuple(shown.sorted_timeline),
             action_items=tuple(
                 ActionRow(item, item.is_overdue(today)) for item in shown.action_items
