@@ -446,6 +446,10 @@ def _author(command, site_dir: Path) -> None:
         for diagnostic in error.diagnostics:
             click.echo(diagnostic.format(site_dir), err=True)
         _fail(error.message)
+    except OSError as error:
+        _fail(
+            f"cannot write {error.filename or 'the record'}: {error.strerror}; nothing was written."
+        )
     try:
         shown = written.path.resolve().relative_to(site_dir.resolve())
     except ValueError:

@@ -211,3 +211,14 @@ def test_authoring_output_builds(repo: SiteFolder, tmp_path: Path):
     result = flare("build", str(repo.root), "-d", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "incidents" / record_id / "index.html").is_file()
+
+
+def test_a_file_that_cannot_be_written_is_a_sentence_not_a_traceback(repo: SiteFolder):
+    (repo.incidents / "2026").write_text("a file where the year's folder should be\n")
+
+    result = author(repo, "new", "incident", "Blocked", "--impact", "minor", "--component", "api")
+
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(repo.incidents.rglob("*.flare-tmp"))
