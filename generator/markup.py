@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -114,6 +115,7 @@ class MarkupPolicy:
     def for_site(cls, settings: SiteSettings) -> MarkupPolicy:
         return cls(frozenset(settings.allowed_image_hosts))
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - a body shows on its page, in feeds and in the API
     def render(self, text: str) -> Markup:
         """Markdown to sanitised HTML; what cannot be shown as markup stays readable as text."""
         html = _MARKDOWN.reset().convert(text)
