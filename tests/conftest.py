@@ -107,7 +107,7 @@ def example_now() -> datetime:
 @pytest.fixture(scope="session")
 def example_site():
     """The repository's own example site, loaded as `flare build` would load it."""
-    from generator.validation import load_site
+    from generator.validate.site import load_site
 
     return load_site(REPO / "mkdocs.yml", EXAMPLE_NOW)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SiteFolder, flare
-from generator.yamlsource import read_yaml_file
+from generator.load.yamlsource import read_yaml_file
 
 # EXAMPLE_NOW, which `flare` sets as SOURCE_DATE_EPOCH: the default time of every update.
 NOW_TEXT = "2026-11-23T12:00:00Z"

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 
 from conftest import EXAMPLE_NOW
-from generator.badges import badge_files, text_width
-from generator.state import component_states_at
-from generator.structure.components import Component, SiteSettings
-from generator.structure.records import Incident, IncidentUpdate, Maintenance, Window
-from generator.structure.site import Site
+from generator.derive.state import component_states_at
+from generator.load.settings import SiteSettings
+from generator.model.components import Component
+from generator.model.records import Incident, IncidentUpdate, Maintenance, Window
+from generator.outputs.badges import badge_files, text_width
+from generator.validate.site import Site
 from support import tool_missing
 from support.browser import browser_missing_reason, launch
 

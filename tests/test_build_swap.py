@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
-from generator.output import Interrupted, build_and_replace
+from generator.write.staging import Interrupted, build_and_replace
 
 # Enough records that the build is still writing pages well after its staging folder appears.
 RECORDS = 300

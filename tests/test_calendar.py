@@ -9,9 +9,9 @@ import vobject
 import yaml
 
 from conftest import EXAMPLE_NOW
-from generator.calendar import calendar_files
-from generator.links import SiteLinks
-from generator.validation import load_site
+from generator.outputs.calendar import calendar_files
+from generator.render.links import SiteLinks
+from generator.validate.site import load_site
 
 LINKS = SiteLinks("https://status.example.com/")
 NAME = "Example Cloud Status"

@@ -16,7 +16,10 @@ import lxml.html
 import pytest
 
 from conftest import REPO
-from generator.charts import (
+from generator.derive.reliability import ReliabilityReport, reliability_report
+from generator.load.settings import SiteSettings
+from generator.model.records import Incident
+from generator.render.charts import (
     IMPACT_COLOURS,
     PLOT_HEIGHT,
     UPTIME_COLOUR,
@@ -31,11 +34,8 @@ from generator.charts import (
     uptime_chart,
     uptime_floor,
 )
-from generator.reliability import ReliabilityReport, reliability_report
-from generator.render import Renderer, format_percent
-from generator.structure.components import SiteSettings
-from generator.structure.records import Incident
-from generator.structure.site import Site
+from generator.render.pages import Renderer, format_percent
+from generator.validate.site import Site
 
 SVG = "{http://www.w3.org/2000/svg}"
 SETTINGS = SiteSettings.model_validate(
@@ -253,7 +253,7 @@ THEME_DARK_BACKGROUND = "#1e2129"  # mkdocs-material's slate: hsl(225, 15%, 14%)
 
 def css_variables(selector: str) -> dict[str, str]:
     """The custom properties flare.css sets in the rules for ``selector``, in file order."""
-    css = (REPO / "generator" / "assets" / "flare.css").read_text(encoding="utf-8")
+    css = (REPO / "generator" / "render" / "assets" / "flare.css").read_text(encoding="utf-8")
     found: dict[str, str] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
         if selector in [s.strip() for s in selectors.split(",")]:

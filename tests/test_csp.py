@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_NOW, flare
-from generator.csp import (
+from generator.mkdocs_plugin.plugin import FlarePlugin
+from generator.render.csp import (
     META_START,
     content_security_policy,
     image_sources,
@@ -27,7 +28,6 @@ from generator.csp import (
     source_hash,
     with_content_security_policy,
 )
-from generator.mkdocs_plugin.plugin import FlarePlugin
 from support import tool_missing
 from support.browser import Visit, browser_missing_reason, launch, open_page
 from support.serving import Server, serve

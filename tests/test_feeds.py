@@ -22,9 +22,9 @@ import lxml.html
 import pytest
 
 from conftest import REPO, SiteFolder
-from generator.feeds import feed_files
-from generator.links import SITE_FEED, SiteLinks, component_feed_paths
-from generator.validation import load_site
+from generator.outputs.feeds import feed_files
+from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths
+from generator.validate.site import load_site
 from support import tool_missing
 
 SCHEMA = REPO / "tests" / "atom.rnc"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.links import page_url
+from generator.render.links import page_url
 from support import tool_missing
 from support.serving import Server, serve
 

@@ -15,10 +15,10 @@ from typing import get_args
 import pytest
 
 from conftest import EXAMPLE_NOW, REPO
-from generator.diagnostics import Diagnostic, InvalidSite, Severity
-from generator.metrics import Metric, incident_metrics
-from generator.settings import read_settings
-from generator.structure.postmortem import (
+from generator.derive.metrics import Metric, incident_metrics
+from generator.errors import Diagnostic, InvalidSite, Position, Severity
+from generator.load.settings import read_settings
+from generator.model.postmortem import (
     STAGE_REQUIREMENTS,
     ActionStatus,
     InternalField,
@@ -26,9 +26,9 @@ from generator.structure.postmortem import (
     Postmortem,
     Stage,
 )
-from generator.structure.records import Incident
-from generator.validation import load_records, load_site
-from generator.yamlsource import Position
+from generator.model.records import Incident
+from generator.validate.records import load_records
+from generator.validate.site import load_site
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 FILE = "2026-11-03-api.yaml"

@@ -36,10 +36,10 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE_NOW, REPO, SMALL_CONFIG, SiteFolder, flare
-from generator.diagnostics import InvalidSite, Severity
-from generator.structure.components import ComponentState
-from generator.structure.records import IncidentStatus, MaintenanceStatus
-from generator.validation import load_site
+from generator.errors import InvalidSite, Severity
+from generator.model.components import ComponentState
+from generator.model.records import IncidentStatus, MaintenanceStatus
+from generator.validate.site import load_site
 
 COMPONENTS = ["api", "web", "email"]
 STATES = [s.value for s in ComponentState if s is not ComponentState.UNDER_MAINTENANCE]

@@ -17,22 +17,21 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import flare
-from generator.diagnostics import InvalidSite
-from generator.links import reliability_page_path
-from generator.metrics import Metric
-from generator.reliability import (
+from generator.derive.metrics import Metric
+from generator.derive.reliability import (
     ReliabilityReport,
     ReliabilityReports,
     median,
     nearest_rank,
     reliability_report,
 )
-from generator.render import Renderer
-from generator.structure.components import SiteSettings
-from generator.structure.records import Impact, Incident, Maintenance
-from generator.structure.site import Site
-from generator.uptime import daily_uptime, uptime_ratio
-from generator.validation import load_site
+from generator.derive.uptime import daily_uptime, uptime_ratio
+from generator.errors import InvalidSite
+from generator.load.settings import SiteSettings
+from generator.model.records import Impact, Incident, Maintenance
+from generator.render.links import reliability_page_path
+from generator.render.pages import Renderer
+from generator.validate.site import Site, load_site
 
 COMPONENTS = [
     {"id": "api", "name": "Public API"},

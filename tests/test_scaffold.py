@@ -20,7 +20,7 @@ import jsonschema
 import lxml.html
 
 from conftest import SiteFolder, flare
-from generator.yamlsource import read_yaml_file
+from generator.load.yamlsource import read_yaml_file
 
 # The example incident is dated the day before EXAMPLE_NOW.
 EXAMPLE_RECORD = "incidents/2026/2026-11-22-example.yaml"

@@ -6,9 +6,9 @@ import jsonschema
 import pytest
 
 from conftest import REPO
-from generator.schema import record_schema
-from generator.validation import find_record_files
-from generator.yamlsource import parse_yaml_text, read_yaml_file
+from generator.load.yamlsource import parse_yaml_text, read_yaml_file
+from generator.model.schema import record_schema
+from generator.validate.records import find_record_files
 
 EXAMPLE_FILES = find_record_files(REPO / "incidents")
 

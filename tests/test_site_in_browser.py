@@ -49,7 +49,7 @@ KNOWN_MATERIAL_AXE_FINDINGS = {
     ("aria-dialog-name", ".md-search"),
 }
 GRAVE = {"serious", "critical"}
-# What the site's own script (generator/assets/flare.js) adds to a page, and only it: the
+# What the site's own script (generator/render/assets/flare.js) adds to a page, and only it: the
 # "(3 hours ago)" note after each recent time. Left out when the text with and without
 # JavaScript is compared.
 SCRIPT_NOTES = (".flare-ago",)

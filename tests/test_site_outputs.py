@@ -12,7 +12,7 @@ import pytest
 import vobject
 
 from conftest import REPO
-from generator.links import SITE_FEED, component_feed_paths
+from generator.render.links import SITE_FEED, component_feed_paths
 
 EXPECTED_API = [
     "api/v2/summary.json",

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from generator.state import component_state_at, component_states_at, incident_states_at
-from generator.structure.components import ComponentState
-from generator.structure.records import Incident, Maintenance
+from generator.derive.state import component_state_at, component_states_at, incident_states_at
+from generator.model.components import ComponentState
+from generator.model.records import Incident, Maintenance
 
 OPERATIONAL = ComponentState.OPERATIONAL
 MAINTENANCE = ComponentState.UNDER_MAINTENANCE

@@ -22,13 +22,12 @@ import pytest
 import yaml
 
 from conftest import REPO, SiteFolder
-from generator.links import SiteLinks
-from generator.state import component_states_at
-from generator.statuspage import statuspage_api_files
-from generator.structure.components import SiteSettings
-from generator.structure.records import Incident, Maintenance
-from generator.structure.site import Site
-from generator.validation import load_site
+from generator.derive.state import component_states_at
+from generator.load.settings import SiteSettings
+from generator.model.records import Incident, Maintenance
+from generator.outputs.api import statuspage_api_files
+from generator.render.links import SiteLinks
+from generator.validate.site import Site, load_site
 from support import tool_missing
 from support.serving import serve
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.structure.components import ComponentState
-from generator.structure.records import Incident, Maintenance
-from generator.uptime import daily_uptime, day_bounds, uptime_ratio
+from generator.derive.uptime import daily_uptime, day_bounds, uptime_ratio
+from generator.model.components import ComponentState
+from generator.model.records import Incident, Maintenance
 
 UTC_ZONE = ZoneInfo("UTC")
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)

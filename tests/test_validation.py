@@ -12,9 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from generator.diagnostics import Diagnostic, InvalidSite, Severity
-from generator.validation import load_site
-from generator.yamlsource import Position
+from generator.errors import Diagnostic, InvalidSite, Position, Severity
+from generator.validate.site import load_site
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from generator.structure.components import ComponentState, SiteSettings
-from generator.structure.records import Incident, Maintenance
-from generator.structure.site import Site
-from generator.views import SiteViews, format_duration, recent_days
+from generator.load.settings import SiteSettings
+from generator.model.components import ComponentState
+from generator.model.records import Incident, Maintenance
+from generator.render.views import SiteViews, format_duration, recent_days
+from generator.validate.site import Site
 
 SETTINGS = SiteSettings.model_validate(
     {

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, flare
-from generator.yamlsource import read_yaml_file
+from generator.load.yamlsource import read_yaml_file
 from support import tool_missing
 
 BIN = Path(sys.executable).parent
@@ -306,7 +306,7 @@ def test_pre_commit_accepts_the_hook_and_a_new_sites_configuration(
 
 @pytest.mark.parametrize(
     "workflow",
-    [".github/workflows/status.yml", "generator/scaffold/status.yml"],
+    [".github/workflows/status.yml", "generator/author/templates/status.yml"],
     ids=[THIS_REPOSITORY, NEW_SITE],
 )
 def test_every_action_is_pinned_to_a_commit_with_its_release_beside_it(workflow: str):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.yamlsource import (
+from generator.errors import Position
+from generator.load.yamlsource import (
     PlainScalar,
-    Position,
     YamlError,
     parse_yaml_bytes,
     parse_yaml_text,

@@ -8,16 +8,14 @@ MkDocs links them and which of them appear in the navigation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from importlib.resources import files as package_files
 from pathlib import Path
+from typing import Any
 
 import yaml
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import ValidationError as ConfigValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -26,31 +24,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from generator.badges import badge_files
-from generator.calendar import calendar_files
-from generator.clock import build_instant
-from generator.csp import inline_code, with_content_security_policy
-from generator.diagnostics import InvalidSite
-from generator.feeds import feed_files
-from generator.links import (
-    SITE_FEED,
-    STATUS_PAGE_PATH,
-    SiteLinks,
-    component_feed_paths,
-    component_page_path,
-    history_page_path,
-    postmortem_page_path,
-    record_page_path,
-    reliability_page_path,
-)
-from generator.reliability import ReliabilityReports
-from generator.render import Renderer, UrlFor
-from generator.settings import settings_from_options
-from generator.statuspage import statuspage_api_files
-from generator.structure.components import Component
-from generator.structure.site import Site
-from generator.validation import load_site
-from generator.views import SiteViews
+from generator.derive.clock import build_instant
+from generator.derive.snapshot import Snapshot, derive_snapshot
+from generator.errors import FlareError, InvalidSite
+from generator.load.settings import SiteSettings, read_settings, settings_from_options
+from generator.model.components import Component
+from generator.outputs import output_files
+from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
+from generator.render.csp import inline_code, with_content_security_policy
+from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
+from generator.render.pages import UrlFor
+from generator.validate.site import Site, load_site
+from generator.write.files import write_files
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
@@ -58,48 +43,47 @@ ASSETS = ("flare.css", "flare.js")
 ASSETS_DIR = "assets/flare"
 
 
-@dataclass(frozen=True)
-class GeneratedPage:
-    title: str
-    render: Callable[[UrlFor], str]
+def page_source(title: str) -> str:
+    """A generated page's Markdown: only its title; the content comes from the core's templates.
 
-    @property
-    def source(self) -> str:
-        """The page's Markdown: only its title; the content comes from the core's templates.
-
-        The theme writes a page's title into ``<title>``, its header and the search index as
-        HTML, unescaped, so the title given is the author's text HTML-escaped.
-        """
-        # YAML, not JSON: MkDocs reads front matter with PyYAML, which turns JSON's surrogate
-        # pairs (an emoji in a title) into an error, and then drops the whole front matter.
-        front_matter = {"title": escape(self.title), "hide": ["toc"]}
-        return f"---\n{yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)}---\n"
+    The theme writes a page's title into ``<title>``, its header and the search index as HTML,
+    unescaped, so the title given is the author's text HTML-escaped.
+    """
+    # YAML, not JSON: MkDocs reads front matter with PyYAML, which turns JSON's surrogate pairs
+    # (an emoji in a title) into an error, and then drops the whole front matter.
+    front_matter = {"title": escape(title), "hide": ["toc"]}
+    return f"---\n{yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)}---\n"
 
 
-class FlareConfig(Config):
-    """The plugin's options; components are checked in depth by the core's SiteSettings."""
+class FlarePlugin(BasePlugin):
+    """Its options are :class:`~generator.load.settings.SiteSettings`, the one schema of the
+    ``flare`` block in mkdocs.yml, read the same way by ``flare validate`` and by a build."""
 
-    incidents_dir = c.Type(str, default="incidents")
-    timezone = c.Type(str, default="UTC")
-    feed_entries = c.Type(int, default=100)
-    hourly_rate = c.Type((int, float), default=0)
-    currency = c.Type(str, default="USD")
-    components = c.Type(list, default=[])
-    allowed_image_hosts = c.Type(list, default=[])
-
-
-class FlarePlugin(BasePlugin[FlareConfig]):
     def __init__(self) -> None:
-        self.site: Site | None = None
-        self.now: datetime | None = None
+        self.settings: SiteSettings | None = None
+        self.snapshot: Snapshot | None = None
+        self.links: SiteLinks | None = None
         self._preloaded: tuple[Site, datetime] | None = None
         self._pages: dict[str, GeneratedPage] = {}
-        self.links: SiteLinks | None = None
         self._serving = False
 
     def preload(self, site: Site, now: datetime) -> None:
         """Use records the caller has already loaded and validated (``flare build`` does)."""
         self._preloaded = (site, now)
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Validate the options with the core's schema, with mkdocs.yml's lines when it can."""
+        try:
+            if config_file_path is not None:
+                self.settings = read_settings(Path(config_file_path))
+            else:
+                self.settings = settings_from_options(options, Path("mkdocs.yml"))
+        except InvalidSite as invalid:
+            folder = Path(config_file_path).parent if config_file_path else None
+            return [("components", ConfigValidationError("\n" + invalid.report(folder)))], []
+        return [], []
 
     # -- lifecycle, in the order MkDocs calls it -------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -108,45 +92,50 @@ class FlarePlugin(BasePlugin[FlareConfig]):
         self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config_file = Path(config.config_file_path)
         if self._preloaded is not None:
-            (self.site, self.now), self._preloaded = self._preloaded, None
+            (site, now), self._preloaded = self._preloaded, None
         else:
-            self.now = build_instant()
-            self.site = self._resolve_site(Path(config.config_file_path), self.now)
-            for warning in self.site.warnings:
+            now = self._resolve_now()
+            site = self._resolve_site(config_file, now, config.site_name)
+            for warning in site.warnings:
                 # Not log.warning: suspicious records must not fail a build run with --strict.
-                log.info(warning.format(Path(config.config_file_path).parent))
+                log.info(warning.format(config_file.parent))
         try:
             self.links = SiteLinks(config.site_url or "")
-        except ValueError as error:
+        except FlareError as error:
             raise PluginError(
                 f"{error}: set site_url in mkdocs.yml; feeds, the API and the calendar are "
                 "read away from the site and need the full address of its pages"
             ) from None
+        self.snapshot = derive_snapshot(site, now)
         config.extra_css.append(f"{ASSETS_DIR}/flare.css")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.site is not None and self.now is not None
-        self._pages = self._generate_pages(self.site, self.now)
+        assert self.snapshot is not None
+        self._pages = pages(self.snapshot)
         for path, page in self._pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{config.docs_dir}/{path} would replace a page Flare generates; "
                     "rename or remove it"
                 )
-            in_nav = path in (STATUS_PAGE_PATH, history_page_path(1), reliability_page_path())
             files.append(
                 File.generated(
                     config,
                     path,
-                    content=page.source,
-                    inclusion=InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV,
+                    content=page_source(page.title),
+                    inclusion=(
+                        InclusionLevel.INCLUDED
+                        if path in IN_NAVIGATION
+                        else InclusionLevel.NOT_IN_NAV
+                    ),
                 )
             )
         for name in ASSETS:
-            asset = package_files("generator").joinpath("assets", name)
+            asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
         return files
 
@@ -192,55 +181,46 @@ class FlarePlugin(BasePlugin[FlareConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges."""
-        assert self.site is not None and self.now is not None
-        site, now, links = self.site, self.now, self.links
-        outputs = {
-            **feed_files(
-                site, now, links, title=config.site_name, entries=site.settings.feed_entries
-            ),
-            **statuspage_api_files(site, now, links, page_name=config.site_name),
-            **calendar_files(site, now, links, name=config.site_name),
-            **badge_files(site, now),
-        }
-        root = Path(config.site_dir)
-        for path, content in sorted(outputs.items()):
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        assert self.snapshot is not None and self.links is not None
+        write_files(Path(config.site_dir), output_files(self.snapshot, self.links))
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
-        assert self.site is not None
-        server.watch(str(Path(config.config_file_path).parent / self.site.settings.incidents_dir))
+        assert self.settings is not None
+        server.watch(str(Path(config.config_file_path).parent / self.settings.incidents_dir))
         return server
 
     # -- helpers ---------------------------------------------------------------------------------
     def _with_policy(self, html: str, source: str) -> str:
         if self._serving:
             return html
-        assert self.site is not None
+        assert self.settings is not None
         if inline_code(html).blocked_scripts:
             log.warning(
                 f"{source}: the page's Content-Security-Policy blocks the inline <script> in its "
                 "content; put the script in a file and list it under extra_javascript"
             )
-        return with_content_security_policy(
-            html, image_hosts=self.site.settings.allowed_image_hosts
-        )
+        return with_content_security_policy(html, image_hosts=self.settings.allowed_image_hosts)
 
-    def _resolve_site(self, config_file: Path, now: datetime) -> Site:
+    def _resolve_now(self) -> datetime:
         try:
-            settings = settings_from_options(dict(self.config), config_file)
-            return load_site(config_file, now, settings)
+            return build_instant()
+        except FlareError as error:
+            raise PluginError(str(error)) from None
+
+    def _resolve_site(self, config_file: Path, now: datetime, name: str) -> Site:
+        assert self.settings is not None
+        try:
+            return load_site(config_file, now, self.settings, name)
         except InvalidSite as invalid:
             raise PluginError(
                 "the status records are invalid:\n" + invalid.report(config_file.parent)
             ) from None
 
     def _component_of(self, page: Page) -> Component | None:
-        assert self.site is not None
-        for component in self.site.settings.components:
+        assert self.settings is not None
+        for component in self.settings.components:
             if page.file.src_uri == component_page_path(component.id):
                 return component
         return None
@@ -257,51 +237,3 @@ class FlarePlugin(BasePlugin[FlareConfig]):
             return get_relative_url(target.url, page.url)
 
         return url_for
-
-    def _generate_pages(self, site: Site, now: datetime) -> dict[str, GeneratedPage]:
-        """Every page Flare adds, by source path, with its title and what renders its content."""
-        renderer = Renderer(site.settings)
-        views = SiteViews(site, now)
-        pages = {
-            STATUS_PAGE_PATH: GeneratedPage(
-                "Status", lambda url: renderer.status(views.status_page(), url)
-            )
-        }
-        for view in views.history_pages():
-            title = "History" if view.number == 1 else f"History, page {view.number}"
-            pages[history_page_path(view.number)] = GeneratedPage(
-                title, lambda url, view=view: renderer.history(view, url)
-            )
-        for record in site.records:
-            pages[record_page_path(record.id)] = GeneratedPage(
-                record.title,
-                lambda url, record=record: renderer.record(views.record_page(record), url),
-            )
-        for incident in site.incidents:
-            # Beside the incident's page, out of the navigation, once a stage is published.
-            if views.postmortem_link(incident) is not None:
-                pages[postmortem_page_path(incident.id)] = GeneratedPage(
-                    f"Post-mortem: {incident.title}",
-                    lambda url, incident=incident: renderer.postmortem(
-                        views.postmortem_page(incident), url
-                    ),
-                )
-        for component in site.settings.components:
-            pages[component_page_path(component.id)] = GeneratedPage(
-                component.name,
-                lambda url, component=component: renderer.component(
-                    views.component_page(component), url
-                ),
-            )
-        reports = ReliabilityReports(site, now)
-        pages[reliability_page_path()] = GeneratedPage(
-            "Reliability", lambda url: renderer.reliability(reports.report(), url)
-        )
-        for component in site.settings.components:
-            pages[reliability_page_path(component.id)] = GeneratedPage(
-                f"{component.name}: reliability",
-                lambda url, component=component: renderer.reliability(
-                    reports.report(component), url
-                ),
-            )
-        return pages

@@ -1,0 +1,393 @@
+"""Writing records for authors: new incidents and maintenance, updates, resolutions, post-mortems.
+
+Nobody should hand-write YAML timestamps at 3 a.m. These functions turn a short command into a
+record change. Edits go through a round-trip YAML library (ruamel.yaml), so the author's
+comments, key order and formatting survive; every result is validated as ``flare validate``
+would validate it before anything is written, and written atomically (a temporary file, then a
+rename), so a command that fails leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from generator.errors import Diagnostic, FlareError, Severity
+from generator.load.settings import SiteSettings, read_settings
+from generator.load.yamlsource import parse_yaml_text
+from generator.model.postmortem import STAGE_REQUIREMENTS, Stage
+from generator.model.records import Incident, Maintenance, Record
+from generator.validate.records import LoadedRecords, load_records, validate_document
+
+SCHEMA_FILE = Path("schema/incident.schema.json")
+
+
+class AuthoringError(FlareError):
+    """A command that cannot be carried out; nothing was written."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a command wrote: the file, and the id of the record in it."""
+
+    path: Path
+    record_id: str
+
+
+class _Instant(str):
+    """A time written as a plain YAML timestamp (2026-11-23T02:40:00Z), never quoted."""
+
+
+def format_instant(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """``Elevated API errors (EU)`` as ``elevated-api-errors-eu``: safe in file names and URLs."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "record"
+
+
+# -- the workspace: a site's settings and records -------------------------------------------------
+@dataclass
+class Workspace:
+    site_dir: Path
+    settings: SiteSettings
+    loaded: LoadedRecords
+
+    @classmethod
+    def open(cls, site_dir: Path) -> Workspace:
+        """The site in ``site_dir``; records that do not validate now are simply not found."""
+        config_file = site_dir / "mkdocs.yml"
+        if not config_file.is_file():
+            raise AuthoringError(f"{site_dir} holds no mkdocs.yml; give the folder of the site")
+        settings = read_settings(config_file)
+        loaded = load_records(settings, site_dir / settings.incidents_dir)
+        return cls(site_dir, settings, loaded)
+
+    @property
+    def incidents_dir(self) -> Path:
+        return self.site_dir / self.settings.incidents_dir
+
+    def find(
+        self,
+        reference: str,
+        kind: type[Record] | None = None,
+        prefer_open_at: datetime | None = None,
+    ) -> Record:
+        """A record by id, by the start of its id, or by words of its title, if only one fits.
+
+        With ``prefer_open_at``, a reference that fits several records picks the only one still
+        open then: at 3 a.m. "api" should mean the API incident in progress.
+        """
+        records = [r for r in self.loaded.records if kind is None or isinstance(r, kind)]
+        exact = [r for r in records if r.id == reference]
+        if exact:
+            return exact[0]
+        for match in (
+            lambda r: r.id.startswith(reference),
+            lambda r: reference.lower() in r.title.lower(),
+        ):
+            found = [r for r in records if match(r)]
+            if len(found) > 1 and prefer_open_at is not None:
+                open_now = [r for r in found if _is_open(r, prefer_open_at)]
+                found = open_now if len(open_now) == 1 else found
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                listed = "\n".join(f"  {r.id}  {r.title}" for r in found[:10])
+                raise AuthoringError(
+                    f"{reference!r} fits {len(found)} records; give more of the id:\n{listed}"
+                )
+        close = difflib.get_close_matches(reference, [r.id for r in records], n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        what = (
+            "incident" if kind is Incident else "maintenance" if kind is Maintenance else "record"
+        )
+        raise AuthoringError(f"no {what} matches {reference!r}.{hint}")
+
+    def path_of(self, record: Record) -> Path:
+        return self.loaded.sources[record.id]
+
+
+def _is_open(record: Record, instant: datetime) -> bool:
+    if isinstance(record, Incident):
+        return record.is_open_at(instant)
+    return record.ended_at > instant
+
+
+# -- commands -------------------------------------------------------------------------------------
+def new_incident(
+    workspace: Workspace,
+    title: str,
+    *,
+    impact: str,
+    components: list[str],
+    status: str = "investigating",
+    message: str | None = None,
+    at: datetime,
+) -> Written:
+    names = ", ".join(_component_names(workspace, components)) or "our service"
+    body = message or f"We are investigating a problem affecting {names}. More soon."
+    record = CommentedMap()
+    record["title"] = title
+    record["impact"] = impact
+    record["components"] = _flow_list(components)
+    record["updates"] = CommentedSeq([_update(at, status, body)])
+    return _write_new(workspace, title, at, record)
+
+
+def new_maintenance(
+    workspace: Workspace,
+    title: str,
+    *,
+    start: datetime,
+    end: datetime,
+    components: list[str],
+    message: str | None = None,
+    at: datetime,
+) -> Written:
+    names = ", ".join(_component_names(workspace, components))
+    body = message or (
+        f"We will carry out planned work on {names} from {format_instant(start)} "
+        f"to {format_instant(end)} (UTC)."
+    )
+    record = CommentedMap()
+    record["kind"] = "maintenance"
+    record["title"] = title
+    record["components"] = _flow_list(components)
+    scheduled = CommentedMap()
+    scheduled["start"] = _Instant(format_instant(start))
+    scheduled["end"] = _Instant(format_instant(end))
+    record["scheduled"] = scheduled
+    record["updates"] = CommentedSeq([_update(at, "scheduled", body)])
+    return _write_new(workspace, title, start, record)
+
+
+def add_update(
+    workspace: Workspace,
+    reference: str,
+    *,
+    status: str,
+    message: str,
+    components: dict[str, str] | None = None,
+    at: datetime,
+) -> Written:
+    """Append an update to an incident or a maintenance; named components join its list."""
+    record = workspace.find(reference, prefer_open_at=at)
+    path = workspace.path_of(record)
+    document, yaml = _load_for_edit(path)
+    update = _update(at, status, message)
+    if components:
+        listed = document.setdefault("components", _flow_list([]))
+        for component_id in components:
+            if component_id not in listed:
+                listed.append(component_id)
+        update.insert(2, "components", _flow_map(components))
+    document.setdefault("updates", CommentedSeq()).append(update)
+    return _write_edit(workspace, path, record.id, document, yaml)
+
+
+def resolve(
+    workspace: Workspace, reference: str, *, message: str | None = None, at: datetime
+) -> Written:
+    incident = workspace.find(reference, Incident, prefer_open_at=at)
+    if not incident.is_open_at(at):
+        raise AuthoringError(f"{incident.id} is already resolved; nothing to do")
+    body = message or "This incident has been resolved. Thank you for your patience."
+    return add_update(workspace, incident.id, status="resolved", message=body, at=at)
+
+
+def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:
+    """Start the post-mortem, or move it to its next stage, with placeholders to fill in."""
+    incident = workspace.find(reference, Incident)
+    path = workspace.path_of(incident)
+    document, yaml = _load_for_edit(path)
+    current = incident.postmortem
+    if current is None:
+        stage = Stage.IMMEDIATE
+        postmortem = CommentedMap()
+        postmortem["stage"] = stage.value
+        postmortem["published"] = CommentedMap()
+        document["postmortem"] = postmortem
+    else:
+        if current.stage.next is None:
+            raise AuthoringError(f"the post-mortem of {incident.id} is already a full analysis")
+        stage = current.stage.next
+        postmortem = document["postmortem"]
+        postmortem["stage"] = stage.value
+        postmortem.setdefault("published", CommentedMap())
+    postmortem["published"][stage.value] = _Instant(format_instant(at))
+    for path_in_postmortem in STAGE_REQUIREMENTS[stage]:
+        _fill_placeholder(postmortem, path_in_postmortem, incident)
+    return _write_edit(workspace, path, incident.id, document, yaml)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _component_names(workspace: Workspace, components: list[str]) -> list[str]:
+    known = {component.id: component.name for component in workspace.settings.components}
+    return [known.get(component_id, component_id) for component_id in components]
+
+
+def _update(at: datetime, status: str, body: str) -> CommentedMap:
+    update = CommentedMap()
+    update["at"] = _Instant(format_instant(at))
+    update["status"] = status
+    update["body"] = LiteralScalarString(body.strip() + "\n")
+    return update
+
+
+def _flow_list(items: list[str]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _flow_map(items: dict[str, str]) -> CommentedMap:
+    mapping = CommentedMap(items)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+_PLACEHOLDERS: dict[tuple[str, ...], Any] = {
+    ("owner",): "TODO: who owns this post-mortem",
+    ("impact", "description"): "TODO: what customers experienced",
+    ("responders",): [{"name": "TODO", "role": "TODO: incident command, operations, ..."}],
+    ("resolution",): "TODO: what ended the impact",
+    ("summary",): "TODO: what happened, in three sentences a customer understands",
+    ("impact", "users_affected"): "TODO: how many, and how you counted",
+    ("impact", "users_reported"): 0,
+    ("impact", "areas"): ["TODO: the parts of the product affected"],
+    ("action_items",): [
+        {
+            "title": "TODO: a finished end state, verb first",
+            "type": "prevent",
+            "priority": "P2",
+            "owner": "TODO",
+            "ticket": "https://TODO.example.com/ticket",
+        }
+    ],
+    ("authors",): ["TODO"],
+    ("trigger",): "TODO: the change or event that set it off",
+    ("contributing_factors",): [{"text": "TODO: a circumstance that made it possible"}],
+    ("detection",): "TODO: how we found out, and how to find out sooner",
+    ("impact", "data_loss"): "TODO: whether any data was lost",
+    ("lessons", "went_well"): ["TODO"],
+    ("lessons", "went_wrong"): ["TODO"],
+    ("lessons", "lucky"): ["TODO"],
+}
+
+
+def _fill_placeholder(postmortem: CommentedMap, path: tuple[str, ...], incident: Incident) -> None:
+    """Put a placeholder where a required field is missing; never touch what the author wrote."""
+    *parents, name = path
+    mapping = postmortem
+    for parent in parents:
+        if not isinstance(mapping.get(parent), dict):
+            mapping[parent] = CommentedMap()
+        mapping = mapping[parent]
+    if mapping.get(name) not in (None, [], ""):
+        return
+    if path == ("timeline",):
+        event = CommentedMap()
+        event["at"] = _Instant(format_instant(incident.started_at))
+        event["text"] = "TODO: when customers were first affected"
+        event["milestone"] = "impact_started"
+        mapping[name] = CommentedSeq([event])
+        return
+    mapping[name] = _to_commented(_PLACEHOLDERS[path])
+
+
+def _to_commented(value: Any) -> Any:
+    if isinstance(value, dict):
+        return CommentedMap((key, _to_commented(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return CommentedSeq(_to_commented(item) for item in value)
+    return value
+
+
+def _yaml(indent: int = 4, block_seq_indent: int = 2) -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=indent, offset=block_seq_indent)
+    yaml.representer.add_representer(
+        _Instant, lambda r, v: r.represent_scalar("tag:yaml.org,2002:timestamp", str(v))
+    )
+    return yaml
+
+
+def _load_for_edit(path: Path) -> tuple[CommentedMap, YAML]:
+    text = path.read_text(encoding="utf-8")
+    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    yaml = _yaml(indent or 4, block_seq_indent if block_seq_indent is not None else 2)
+    return yaml.load(text), yaml
+
+
+def _dump(yaml: YAML, document: CommentedMap) -> str:
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+def _write_new(workspace: Workspace, title: str, day: datetime, record: CommentedMap) -> Written:
+    folder = workspace.incidents_dir / f"{day.astimezone(UTC):%Y}"
+    stem = f"{day.astimezone(UTC):%Y-%m-%d}-{slugify(title)}"
+    path, number = folder / f"{stem}.yaml", 1
+    while path.exists() or path.stem in workspace.loaded.sources:
+        number += 1
+        path = folder / f"{stem}-{number}.yaml"
+    text = _dump(_yaml(), record)
+    schema = workspace.site_dir / SCHEMA_FILE
+    if schema.is_file():
+        relative = os.path.relpath(schema, folder)
+        text = f"# yaml-language-server: $schema={relative}\n{text}"
+    return _validate_and_write(workspace, path, path.stem, text)
+
+
+def _write_edit(
+    workspace: Workspace, path: Path, record_id: str, document: CommentedMap, yaml: YAML
+) -> Written:
+    return _validate_and_write(workspace, path, record_id, _dump(yaml, document))
+
+
+def _validate_and_write(workspace: Workspace, path: Path, record_id: str, text: str) -> Written:
+    """Check the new text as `flare validate` would; write it only if it holds."""
+    document = parse_yaml_text(text)
+    record, diagnostics = validate_document(document, path, workspace.settings)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if record is not None and workspace.loaded.sources.get(record.id, path) != path:
+        other = workspace.loaded.sources[record.id]
+        errors.append(
+            Diagnostic(Severity.ERROR, path, f"the id {record.id!r} is already used by {other}")
+        )
+    if errors:
+        raise AuthoringError(
+            "the change would make the record invalid; nothing was written", errors
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.flare-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return Written(path, record_id)

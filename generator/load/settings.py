@@ -1,0 +1,216 @@
+"""Read the ``flare`` plugin's settings out of ``mkdocs.yml`` without MkDocs.
+
+The command line validates records without starting a MkDocs build, and a mistake in a component
+declaration deserves the same file:line:column error as one in a record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+)
+
+from generator.errors import Diagnostic, InvalidSite, Severity, format_field_path
+from generator.load.explain import explain_validation_error
+from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
+from generator.model.components import Component, Text
+
+_HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
+
+
+def _host_name(host: str) -> str:
+    """``images.example.com``, in lower case; a scheme, path, port or wildcard is an error."""
+    name = host.strip().lower()
+    if not _HOST_NAME.fullmatch(name):
+        raise ValueError(
+            f"{host!r} is not a host name; write the host alone, such as images.example.com, "
+            "without a scheme, path, port or wildcard"
+        )
+    return name
+
+
+HostName = Annotated[str, AfterValidator(_host_name)]
+
+
+class SiteSettings(BaseModel):
+    """The ``flare`` plugin's settings in ``mkdocs.yml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    incidents_dir: Text = "incidents"
+    timezone: Text = "UTC"
+    feed_entries: PositiveInt = Field(
+        default=100, description="How many of the newest entries each feed holds."
+    )
+    hourly_rate: float = Field(
+        default=0,
+        ge=0,
+        allow_inf_nan=False,
+        strict=True,
+        description="Cost of a person-hour spent on an incident, for the reliability report's "
+        "cost estimate; 0 shows no cost.",
+    )
+    currency: Text = Field(default="USD", description="Shown after costs, e.g. USD or EUR.")
+    components: list[Component] = Field(min_length=1)
+    allowed_image_hosts: list[HostName] = Field(
+        default_factory=list,
+        description="Hosts whose images update bodies may show, by exact name, e.g. "
+        "`images.example.com`; images from any other host are shown as their alt text.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # 'Europe' is a folder of zones
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as UTC or Europe/Paris"
+            ) from None
+        return value
+
+    @field_validator("components")
+    @classmethod
+    def _unique_ids(cls, components: list[Component]) -> list[Component]:
+        seen: set[str] = set()
+        for component in components:
+            if component.id in seen:
+                raise ValueError(f"component id {component.id!r} is declared twice")
+            if component.id == "status":
+                raise ValueError(
+                    "the component id 'status' is taken by the overall status badge "
+                    "(badges/status.svg); choose another id"
+                )
+            seen.add(component.id)
+        return components
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def component_ids(self) -> list[str]:
+        return [component.id for component in self.components]
+
+    @property
+    def groups(self) -> dict[str | None, list[Component]]:
+        """Components by group, groups in the order they are first declared (None: no group)."""
+        groups: dict[str | None, list[Component]] = {}
+        for component in self.components:
+            groups.setdefault(component.group, []).append(component)
+        return groups
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+
+PLUGIN_NAME = "flare"
+DEFAULT_NAME = "Status"
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What Flare reads of ``mkdocs.yml``: the site's name and the ``flare`` plugin's settings."""
+
+    name: str  # MkDocs' site_name: titles the pages, the feeds, the calendar and the API
+    settings: SiteSettings
+
+
+def read_config(config_file: Path) -> SiteConfig:
+    """The site's name and validated plugin settings in ``config_file``; InvalidSite if wrong."""
+    try:
+        document = read_yaml_file(config_file, allow_unknown_tags=True)
+    except YamlError as error:
+        raise InvalidSite([_error(config_file, error.message, error)]) from None
+    path, options = _find_plugin_options(document, config_file)
+    settings = settings_from_options(options, config_file, document, path)
+    name = document.value.get("site_name") if isinstance(document.value, dict) else None
+    return SiteConfig(name if isinstance(name, str) and name.strip() else DEFAULT_NAME, settings)
+
+
+def read_settings(config_file: Path) -> SiteSettings:
+    """The validated settings of the ``flare`` plugin in ``config_file``; InvalidSite if wrong."""
+    return read_config(config_file).settings
+
+
+def settings_from_options(
+    options: dict[str, Any],
+    config_file: Path,
+    document: YamlDocument | None = None,
+    path: FieldPath = (),
+) -> SiteSettings:
+    """Validate plugin options, naming ``config_file`` (and lines, given its document) in errors."""
+    try:
+        return SiteSettings.model_validate(options)
+    except ValidationError as error:
+        document = document or YamlDocument(value=options)
+        raise InvalidSite(
+            explain_validation_error(error, document, config_file, SiteSettings, path)
+        ) from None
+
+
+def _find_plugin_options(
+    document: YamlDocument, config_file: Path
+) -> tuple[FieldPath, dict[str, Any]]:
+    """Where the flare plugin's options sit in mkdocs.yml, in list or mapping form."""
+    config = document.value if isinstance(document.value, dict) else {}
+    plugins = config.get("plugins")
+    entries: list[tuple[FieldPath, Any]] = []
+    if isinstance(plugins, dict):
+        entries = [(("plugins",), plugins)]
+    elif isinstance(plugins, list):
+        entries = [(("plugins", index), entry) for index, entry in enumerate(plugins)]
+    for path, entry in entries:
+        if entry == PLUGIN_NAME:
+            return path, {}
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            options = entry[PLUGIN_NAME]
+            path = (*path, PLUGIN_NAME)
+            if options is None:
+                return path, {}
+            if not isinstance(options, dict):
+                raise InvalidSite(
+                    [
+                        Diagnostic(
+                            Severity.ERROR,
+                            config_file,
+                            "the flare plugin's settings must be a mapping "
+                            "(incidents_dir:, timezone:, components:)",
+                            document.position_of(path),
+                            format_field_path(path),
+                        )
+                    ]
+                )
+            return path, options
+    position = document.position_of(("plugins",), key=True) if "plugins" in config else None
+    raise InvalidSite(
+        [
+            Diagnostic(
+                Severity.ERROR,
+                config_file,
+                "the flare plugin is not enabled; add it under plugins: with its components "
+                "(see README.md)",
+                position,
+            )
+        ]
+    )
+
+
+def _error(file: Path, message: str, error: YamlError) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, file, message, error.position)

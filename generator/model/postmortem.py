@@ -1,0 +1,316 @@
+"""Blameless post-mortems: the ``postmortem:`` mapping of an incident, written in stages.
+
+A team publishes a first account within an hour of resolution (``immediate``), a summary for
+the business within 24 hours (``24h``) and the full analysis within 7 business days
+(``analysis``). Every field is optional in the model; what a stage requires is stated in
+``STAGE_REQUIREMENTS`` and checked by :func:`missing_for_stage`, so an author is told exactly
+which field the declared stage still needs.
+
+Anything can be kept off the public site: list whole fields under ``internal:``, or mark a
+single responder, timeline event, contributing factor or action item ``internal: true``.
+:meth:`Postmortem.public` drops all of it, and the site is built from that public copy only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, NonNegativeInt, PositiveInt, StringConstraints
+
+from generator.model.components import Text
+from generator.model.fields import Model, RecordId, Timestamp
+
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
+class Stage(StrEnum):
+    IMMEDIATE = "immediate"
+    DAY = "24h"
+    ANALYSIS = "analysis"
+
+    @property
+    def rank(self) -> int:
+        return list(Stage).index(self)
+
+    @property
+    def label(self) -> str:
+        return {
+            Stage.IMMEDIATE: "First account",
+            Stage.DAY: "Summary",
+            Stage.ANALYSIS: "Full analysis",
+        }[self]
+
+    @property
+    def promise(self) -> str:
+        return {
+            Stage.IMMEDIATE: "within 1 hour of resolution",
+            Stage.DAY: "within 24 hours of resolution",
+            Stage.ANALYSIS: "within 7 business days of resolution",
+        }[self]
+
+    def due(self, resolved_at: datetime) -> datetime:
+        """When this stage is due, counted from the incident's resolution."""
+        if self is Stage.IMMEDIATE:
+            return resolved_at + timedelta(hours=1)
+        if self is Stage.DAY:
+            return resolved_at + timedelta(hours=24)
+        return add_business_days(resolved_at, 7)
+
+    @property
+    def next(self) -> Stage | None:
+        stages = list(Stage)
+        return stages[self.rank + 1] if self.rank + 1 < len(stages) else None
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    """``days`` working days (Monday to Friday) after ``start``, at the same time of day."""
+    moment = start
+    while days:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+class Milestone(StrEnum):
+    """Moments of an incident's life, each marked at most once on the timeline."""
+
+    IMPACT_STARTED = "impact_started"
+    DETECTED = "detected"
+    ACKNOWLEDGED = "acknowledged"
+    IDENTIFIED = "identified"
+    MITIGATED = "mitigated"
+    IMPACT_ENDED = "impact_ended"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ActionType(StrEnum):
+    PREVENT = "prevent"
+    MITIGATE = "mitigate"
+    DETECT = "detect"
+    REPAIR = "repair"
+    INVESTIGATE = "investigate"
+    PROCESS = "process"
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WONT_FIX = "wont_fix"
+
+    @property
+    def label(self) -> str:
+        return {"wont_fix": "Won't fix"}.get(self.value, self.value.replace("_", " ").capitalize())
+
+    @property
+    def is_closed(self) -> bool:
+        return self in (ActionStatus.DONE, ActionStatus.WONT_FIX)
+
+
+class Responder(Model):
+    name: Text
+    role: Text = Field(description="incident command, operations, communications, ...")
+    internal: bool = False
+
+
+class TimelineEvent(Model):
+    at: Timestamp
+    text: Text = Field(description="What happened, in Markdown.")
+    milestone: Milestone | None = None
+    internal: bool = False
+
+
+class ContributingFactor(Model):
+    text: Text = Field(description="A circumstance, never a person, in Markdown.")
+    evidence: list[HttpUrl] = Field(default_factory=list, description="Links to graphs, logs.")
+    internal: bool = False
+
+
+class PostmortemImpact(Model):
+    description: Text | None = Field(default=None, description="What customers experienced.")
+    users_affected: NonNegativeInt | Text | None = Field(
+        default=None, description="A number, or an estimate with its method."
+    )
+    users_reported: NonNegativeInt | None = Field(
+        default=None, description="How many customers told us."
+    )
+    support_tickets: NonNegativeInt | None = None
+    areas: list[Text] = Field(default_factory=list, description="Parts of the product affected.")
+    data_loss: Text | None = Field(default=None, description="Whether data was lost, and what.")
+
+
+class Lessons(Model):
+    went_well: list[Text] = Field(default_factory=list)
+    went_wrong: list[Text] = Field(default_factory=list)
+    lucky: list[Text] = Field(default_factory=list, description="Where we got lucky.")
+
+
+class ActionItem(Model):
+    title: Text = Field(description="A finished end state, verb first.")
+    type: ActionType
+    priority: Priority
+    owner: Text | None = None
+    ticket: HttpUrl | None = Field(
+        default=None, description="Required unless the status is wont_fix with a reason."
+    )
+    status: ActionStatus = ActionStatus.OPEN
+    due: date | None = None
+    reason: Text | None = Field(default=None, description="Why it will not be done (wont_fix).")
+    internal: bool = False
+
+    def is_overdue(self, today: date) -> bool:
+        return not self.status.is_closed and self.due is not None and self.due < today
+
+
+class Effort(Model):
+    phase: Text = Field(description="e.g. diagnosing, communicating, implementing the fix.")
+    minutes: PositiveInt
+    people: PositiveInt = 1
+
+    @property
+    def person_hours(self) -> float:
+        return self.minutes * self.people / 60
+
+
+InternalField = Literal[
+    "owner", "authors", "summary", "impact", "responders", "timeline", "trigger",
+    "contributing_factors", "detection", "resolution", "lessons", "action_items", "related",
+    "effort",
+]  # fmt: skip
+
+
+class Postmortem(Model):
+    stage: Stage = Field(description="How far it is written: immediate, 24h or analysis.")
+    published: dict[Stage, Timestamp] = Field(
+        default_factory=dict, description="When each stage reached so far was published."
+    )
+    owner: Text | None = None
+    authors: list[Text] = Field(default_factory=list)
+    summary: Text | None = Field(default=None, description="The tl;dr, in Markdown.")
+    impact: PostmortemImpact | None = None
+    responders: list[Responder] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    trigger: Text | None = None
+    contributing_factors: list[ContributingFactor] = Field(default_factory=list)
+    detection: Text | None = None
+    resolution: Text | None = None
+    lessons: Lessons | None = None
+    action_items: list[ActionItem] = Field(default_factory=list)
+    related: list[RecordId] = Field(default_factory=list, description="Ids of other incidents.")
+    effort: list[Effort] = Field(default_factory=list)
+    internal: list[InternalField] = Field(
+        default_factory=list, description="Fields kept off the public site."
+    )
+
+    @property
+    def milestones(self) -> dict[Milestone, datetime]:
+        """Each milestone's time; the first mark wins should validation have been skipped."""
+        marks: dict[Milestone, datetime] = {}
+        for event in self.timeline:
+            if event.milestone is not None:
+                marks.setdefault(event.milestone, event.at)
+        return marks
+
+    @property
+    def sorted_timeline(self) -> list[TimelineEvent]:
+        return sorted(self.timeline, key=lambda event: event.at)
+
+    def public(self) -> Postmortem:
+        """This post-mortem without anything marked internal: what the public site may show."""
+        cleared: dict[str, Any] = {}
+        for name in self.internal:
+            default = type(self).model_fields[name].get_default(call_default_factory=True)
+            cleared[name] = default
+        for name in ("responders", "timeline", "contributing_factors", "action_items"):
+            if name not in cleared:
+                cleared[name] = [item for item in getattr(self, name) if not item.internal]
+        return self.model_copy(update={**cleared, "internal": []})
+
+    # -- what is public at an instant ------------------------------------------------------------
+    def published_by(self, instant: datetime) -> dict[Stage, datetime]:
+        """The stages reached so far and published at or before ``instant``, in stage order."""
+        return {
+            stage: self.published[stage]
+            for stage in Stage
+            if stage.rank <= self.stage.rank
+            and stage in self.published
+            and self.published[stage] <= instant
+        }
+
+    def as_published_at(self, stage: Stage) -> Postmortem:
+        """The post-mortem as it reads at ``stage``: what only later stages require is left out,
+        since a later stage's fields are drafts until that stage is published."""
+        shown = self
+        for later in Stage:
+            if later.rank > stage.rank:
+                for path in STAGE_REQUIREMENTS[later]:
+                    shown = _cleared(shown, path)
+        return shown
+
+
+def _cleared(model: Any, path: tuple[str, ...]) -> Any:
+    """``model`` with the field at ``path`` back to its default."""
+    name, rest = path[0], path[1:]
+    if rest:
+        inner = getattr(model, name)
+        return model if inner is None else model.model_copy(update={name: _cleared(inner, rest)})
+    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    return model.model_copy(update={name: default})
+
+
+# What each stage needs, as field paths; a stage needs its own and every earlier stage's.
+STAGE_REQUIREMENTS: dict[Stage, tuple[tuple[str, ...], ...]] = {
+    Stage.IMMEDIATE: (
+        ("owner",),
+        ("impact", "description"),
+        ("responders",),
+        ("timeline",),
+        ("resolution",),
+    ),
+    Stage.DAY: (
+        ("summary",),
+        ("impact", "users_affected"),
+        ("impact", "users_reported"),
+        ("impact", "areas"),
+        ("action_items",),
+    ),
+    Stage.ANALYSIS: (
+        ("authors",),
+        ("trigger",),
+        ("contributing_factors",),
+        ("detection",),
+        ("impact", "data_loss"),
+        ("lessons", "went_well"),
+        ("lessons", "went_wrong"),
+        ("lessons", "lucky"),
+    ),
+}
+
+
+def missing_for_stage(postmortem: Postmortem) -> list[tuple[tuple[str, ...], Stage]]:
+    """The fields the declared stage (or an earlier one) requires and the post-mortem lacks."""
+    missing = []
+    for stage in Stage:
+        if stage.rank > postmortem.stage.rank:
+            break
+        for path in STAGE_REQUIREMENTS[stage]:
+            value: Any = postmortem
+            for name in path:
+                value = getattr(value, name, None) if value is not None else None
+            if value is None or value == [] or value == "":
+                missing.append((path, stage))
+    return missing

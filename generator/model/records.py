@@ -1,0 +1,289 @@
+"""Incident and maintenance records: the contract authors write in ``incidents/**/*.yaml``.
+
+The models hold what the author wrote, in the author's order; what follows from it over time
+(the timeline in time order, when an incident started and was resolved, a maintenance's status
+at an instant) is derived here from that alone, and what follows from several records together
+lives in :mod:`generator.derive.state`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from generator.model.components import ComponentState, Text
+from generator.model.fields import Model, RecordId, Timestamp
+from generator.model.postmortem import Postmortem
+
+
+def _known_component(component_id: str, info: ValidationInfo) -> str:
+    """Check an id against the site's components when validation is given them as context."""
+    known = (info.context or {}).get("component_ids")
+    if known is not None and component_id not in known:
+        raise PydanticCustomError(
+            "unknown_component",
+            "unknown component '{found}'; the components declared in mkdocs.yml are: {allowed}",
+            {"found": component_id, "allowed": ", ".join(known)},
+        )
+    return component_id
+
+
+ComponentId = Annotated[str, AfterValidator(_known_component)]
+
+
+class Impact(StrEnum):
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def severity(self) -> int:
+        return list(Impact).index(self)
+
+    @property
+    def label(self) -> str:
+        """``No impact``, ``Minor impact``, ..."""
+        return "No impact" if self is Impact.NONE else f"{self.value.capitalize()} impact"
+
+    @property
+    def implied_state(self) -> ComponentState:
+        """The state an incident of this impact gives a component no update has named."""
+        return {
+            Impact.NONE: ComponentState.OPERATIONAL,
+            Impact.MINOR: ComponentState.DEGRADED_PERFORMANCE,
+            Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
+            Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
+        }[self]
+
+
+class IncidentStatus(StrEnum):
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class MaintenanceStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+_REPORTED_STATES = [
+    state for state in ComponentState if state is not ComponentState.UNDER_MAINTENANCE
+]
+
+
+def _reported_state(value: Any) -> Any:
+    """Only the states an author reports; under_maintenance comes from maintenance windows."""
+    allowed = ", ".join(state.value for state in _REPORTED_STATES)
+    if value == ComponentState.UNDER_MAINTENANCE.value:
+        raise PydanticCustomError(
+            "state_from_maintenance",
+            "under_maintenance comes from a maintenance record's window, not an incident; "
+            "allowed here: {allowed}",
+            {"allowed": allowed},
+        )
+    if value not in [state.value for state in _REPORTED_STATES]:
+        raise PydanticCustomError(
+            "enum",
+            "Input should be {expected}",
+            {"expected": ", ".join(f"'{state.value}'" for state in _REPORTED_STATES)},
+        )
+    return value
+
+
+ReportedState = Annotated[
+    ComponentState,
+    BeforeValidator(_reported_state),
+    WithJsonSchema({"type": "string", "enum": [state.value for state in _REPORTED_STATES]}),
+]
+
+
+class IncidentUpdate(Model):
+    at: Timestamp = Field(description="When this update was posted.")
+    status: IncidentStatus
+    components: dict[ComponentId, ReportedState] = Field(
+        default_factory=dict,
+        description="States this update sets, e.g. `{api: partial_outage}`; "
+        "components it does not name keep theirs.",
+    )
+    body: Text = Field(description="What customers read, in Markdown.")
+
+
+class MaintenanceUpdate(Model):
+    at: Timestamp
+    status: MaintenanceStatus
+    body: Text = Field(description="What customers read, in Markdown.")
+
+
+class Window(Model):
+    start: Timestamp
+    end: Timestamp
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise PydanticCustomError(
+                "window_order",
+                "the end ({end}) must be after the start ({start})",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return end
+
+
+def _unique(ids: list[str]) -> list[str]:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise PydanticCustomError(
+            "duplicate_component", "{ids} listed more than once", {"ids": ", ".join(duplicates)}
+        )
+    return ids
+
+
+class Incident(Model):
+    """Something that went wrong, told as a timeline of updates."""
+
+    kind: Literal["incident"] = "incident"
+    id: RecordId = Field(description="Defaults to the file name without its extension.")
+    title: Text
+    impact: Impact
+    components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(
+        default_factory=list, description="The components this incident affects."
+    )
+    updates: list[IncidentUpdate] = Field(min_length=1)
+    postmortem: Postmortem | None = Field(
+        default=None, description="The blameless post-mortem, published in stages."
+    )
+
+    @field_validator("updates")
+    @classmethod
+    def _name_listed_components(
+        cls, updates: list[IncidentUpdate], info: ValidationInfo
+    ) -> list[IncidentUpdate]:
+        """An update sets states only of components the incident lists: a component it names
+        and the list lacks would change a state the incident's page never shows."""
+        listed = info.data.get("components")
+        if listed is None:  # the list itself is invalid, and reported
+            return updates
+        errors = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "unlisted_component",
+                    "'{found}' is not among this incident's components ({listed}); "
+                    "add it to components:",
+                    {"found": component_id, "listed": ", ".join(listed) or "none"},
+                ),
+                loc=(index, "components", component_id, "[key]"),
+                input=component_id,
+            )
+            for index, update in enumerate(updates)
+            for component_id in update.components
+            if component_id not in listed
+        ]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return updates
+
+    @cached_property
+    def timeline(self) -> tuple[IncidentUpdate, ...]:
+        """The updates in time order; updates posted at the same instant keep the file's order."""
+        return tuple(sorted(self.updates, key=lambda update: update.at))
+
+    @property
+    def started_at(self) -> datetime:
+        return self.timeline[0].at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        """When the final resolution was posted: the first of the resolved updates at the end."""
+        resolved_at = None
+        for update in reversed(self.timeline):
+            if update.status is not IncidentStatus.RESOLVED:
+                break
+            resolved_at = update.at
+        return resolved_at
+
+    def status_at(self, instant: datetime) -> IncidentStatus | None:
+        """The status of the last update posted at or before ``instant``; None before the first."""
+        posted = [update for update in self.timeline if update.at <= instant]
+        return posted[-1].status if posted else None
+
+    def is_open_at(self, instant: datetime) -> bool:
+        status = self.status_at(instant)
+        return status is not None and status is not IncidentStatus.RESOLVED
+
+
+class Maintenance(Model):
+    """Planned work on some components inside a window announced in advance."""
+
+    kind: Literal["maintenance"]
+    id: RecordId = Field(description="Defaults to the file name without its extension.")
+    title: Text
+    components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(min_length=1)
+    scheduled: Window
+    updates: list[MaintenanceUpdate] = Field(default_factory=list)
+
+    @cached_property
+    def timeline(self) -> tuple[MaintenanceUpdate, ...]:
+        return tuple(sorted(self.updates, key=lambda update: update.at))
+
+    @property
+    def started_at(self) -> datetime:
+        """The scheduled start, or the first update saying work began if that came earlier."""
+        begun = [
+            update.at
+            for update in self.timeline
+            if update.status is not MaintenanceStatus.SCHEDULED
+        ]
+        return min([self.scheduled.start, *begun[:1]])
+
+    @property
+    def ended_at(self) -> datetime:
+        """The first update saying the work is completed, else the scheduled end."""
+        completed = [
+            update.at for update in self.timeline if update.status is MaintenanceStatus.COMPLETED
+        ]
+        return completed[0] if completed else self.scheduled.end
+
+    def is_active_at(self, instant: datetime) -> bool:
+        return self.started_at <= instant < self.ended_at
+
+    def status_at(self, instant: datetime) -> MaintenanceStatus:
+        """What the clock and the latest update say together; the window beats a stale update."""
+        if instant >= self.ended_at:
+            return MaintenanceStatus.COMPLETED
+        if instant < self.started_at:
+            return MaintenanceStatus.SCHEDULED
+        posted = [update for update in self.timeline if update.at <= instant]
+        if posted and posted[-1].status is MaintenanceStatus.VERIFYING:
+            return MaintenanceStatus.VERIFYING
+        return MaintenanceStatus.IN_PROGRESS
+
+
+Record = Incident | Maintenance

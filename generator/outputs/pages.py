@@ -1,0 +1,76 @@
+"""The pages Flare adds to the site: where each goes, its title, and what renders it.
+
+The page engine lays a page out (navigation, header, palette) and decides its final address,
+so a page is not bytes but a title and a function of the engine's ``url`` (which keeps links
+relative, so the site works under any sub-path) returning the page's HTML content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator.derive.snapshot import Snapshot
+from generator.render.links import (
+    STATUS_PAGE_PATH,
+    component_page_path,
+    history_page_path,
+    postmortem_page_path,
+    record_page_path,
+    reliability_page_path,
+)
+from generator.render.pages import Renderer, UrlFor
+from generator.render.views import SiteViews
+
+# The pages the navigation lists; every other page is reached by its links.
+IN_NAVIGATION = (STATUS_PAGE_PATH, history_page_path(1), reliability_page_path())
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    title: str  # the author's text, not yet escaped
+    render: Callable[[UrlFor], str]  # the page's content as HTML, given the engine's url()
+
+
+def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
+    """Every page Flare adds, by source path."""
+    renderer = Renderer(snapshot.settings)
+    views = SiteViews(snapshot)
+    found = {
+        STATUS_PAGE_PATH: GeneratedPage(
+            "Status", lambda url: renderer.status(views.status_page(), url)
+        )
+    }
+    for view in views.history_pages():
+        title = "History" if view.number == 1 else f"History, page {view.number}"
+        found[history_page_path(view.number)] = GeneratedPage(
+            title, lambda url, view=view: renderer.history(view, url)
+        )
+    for facts in snapshot.records:
+        found[record_page_path(facts.id)] = GeneratedPage(
+            facts.record.title,
+            lambda url, facts=facts: renderer.record(views.record_page(facts), url),
+        )
+    for facts in snapshot.incidents:
+        if facts.postmortem is not None:  # beside the incident's page, once a stage is out
+            found[postmortem_page_path(facts.id)] = GeneratedPage(
+                f"Post-mortem: {facts.record.title}",
+                lambda url, facts=facts: renderer.postmortem(views.postmortem_page(facts), url),
+            )
+    for component in snapshot.settings.components:
+        found[component_page_path(component.id)] = GeneratedPage(
+            component.name,
+            lambda url, component=component: renderer.component(
+                views.component_page(component), url
+            ),
+        )
+    reports = snapshot.reliability
+    found[reliability_page_path()] = GeneratedPage(
+        "Reliability", lambda url: renderer.reliability(reports.report(), url)
+    )
+    for component in snapshot.settings.components:
+        found[reliability_page_path(component.id)] = GeneratedPage(
+            f"{component.name}: reliability",
+            lambda url, component=component: renderer.reliability(reports.report(component), url),
+        )
+    return found

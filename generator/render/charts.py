@@ -1,0 +1,471 @@
+"""Charts drawn as SVG when the site is built: no script, and readable without the colours.
+
+Every chart is an inline ``<svg role="img">`` named by its ``<title>`` and described by its
+``<desc>`` (both referenced by ``aria-labelledby``), with a text label on every bar and a
+labelled value axis; the page shows a table with the same numbers beside it. Shapes carry
+classes that flare.css colours in both palettes (bars reach 3:1 against the page), and the
+light palette's colours as attributes, for a chart read outside the page. Text is sized in the
+SVG's own units and the page keeps the chart at least ``38rem`` wide, so it grows with the
+reader's font size.
+
+The output is deterministic: coordinates printed with at most two decimals, and the only ids
+derived from the chart's name. Documents are built with ElementTree, so every text is escaped.
+
+The first half draws any bar chart; the second half draws the reliability report's charts.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.derive.reliability import IMPACTS_WORST_FIRST, MonthFigures, ReliabilityReport
+from generator.model.records import Impact
+from generator.render.format import format_month
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+
+WIDTH = 840
+LEFT = 60  # room for the value axis' tick labels
+RIGHT = 8
+TOP = 34  # room for the axis title and the labels above the tallest bars
+PLOT_HEIGHT = 180
+LINE = 15  # the height of a line of text under the bars
+LEGEND_HEIGHT = 30
+FONT_SIZE = 13
+VALUE_FONT_SIZE = 12
+GAP = 0.25  # the share of a bar's slot left empty between bars
+CHAR_WIDTH = 7.2  # a generous average advance at FONT_SIZE, to lay out the legend
+
+TEXT_COLOUR = "currentColor"  # the page's text colour, inline; black on its own
+GRID_COLOUR = "#d0d7de"  # --flare-line
+BACKGROUND = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # under the bar, e.g. ``Nov``
+    value: float | None  # None: nothing to draw (no data)
+    text: str  # the value as printed above the bar
+    sublabels: tuple[str, ...] = ()  # more lines under the label, e.g. the year
+
+
+@dataclass(frozen=True)
+class Series:
+    """One layer of a stacked bar chart."""
+
+    key: str  # names its CSS class, ``flare-chart__bar--<key>``
+    label: str  # in the legend
+    colour: str  # the light palette's, as the fallback fill
+
+
+@dataclass(frozen=True)
+class Stack:
+    label: str
+    values: tuple[float, ...]  # one per series, drawn from the bottom up
+    text: str  # printed above the stack, usually its total
+    sublabels: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> float:
+        return sum(self.values)
+
+
+def number(value: float) -> str:
+    """A coordinate with at most two decimals and no trailing zeros: ``12``, ``12.5``."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def bar_chart(
+    name: str,
+    title: str,
+    description: str,
+    bars: Sequence[Bar],
+    *,
+    floor: float,
+    ceiling: float,
+    ticks: Iterable[Tick],
+    axis_label: str,
+    colour: str,
+) -> str:
+    """Vertical bars on a value axis from ``floor`` to ``ceiling``, each labelled with its text.
+
+    A value below the floor is drawn as a bar of no height; its label still says it.
+    """
+    svg, plot = _frame(name, title, description, bars, axis_label, legend=False)
+    scale = _Scale(floor, ceiling)
+    _grid(plot, ticks, scale)
+    bars_group = ET.SubElement(plot, "g", {"class": "flare-chart__bars"})
+    for index, bar in enumerate(bars):
+        x, width = _slot(index, len(bars))
+        if bar.value is not None:
+            top = scale.y(max(min(bar.value, ceiling), floor))
+            _rect(bars_group, "flare-chart__bar", x, top, width, TOP + PLOT_HEIGHT - top, colour)
+            label_y = top - 5
+        else:
+            label_y = TOP + PLOT_HEIGHT - 5
+        _text(plot, "flare-chart__value", x + width / 2, label_y, bar.text, VALUE_FONT_SIZE)
+    return _serialise(svg)
+
+
+def stacked_bar_chart(
+    name: str,
+    title: str,
+    description: str,
+    series: Sequence[Series],
+    stacks: Sequence[Stack],
+    *,
+    ceiling: float,
+    ticks: Iterable[Tick],
+    axis_label: str,
+) -> str:
+    """Bars cut into the series' layers, from 0 to ``ceiling``, with a legend under them.
+
+    Each layer tall enough for it shows its own value; each stack shows its text above it.
+    Layers are parted by a thin line of the page's background, so neighbours of similar colour
+    stay apart.
+    """
+    svg, plot = _frame(name, title, description, stacks, axis_label, legend=True)
+    scale = _Scale(0, ceiling)
+    _grid(plot, ticks, scale)
+    bars_group = ET.SubElement(plot, "g", {"class": "flare-chart__bars"})
+    for index, stack in enumerate(stacks):
+        x, width = _slot(index, len(stacks))
+        base = 0.0
+        for layer, value in zip(series, stack.values, strict=True):
+            if value <= 0:
+                continue
+            bottom, top = scale.y(base), scale.y(base + value)
+            rect = _rect(
+                bars_group,
+                f"flare-chart__bar flare-chart__bar--{layer.key}",
+                x,
+                top,
+                width,
+                bottom - top,
+                layer.colour,
+            )
+            rect.set("stroke", BACKGROUND)
+            rect.set("stroke-width", "1")
+            if bottom - top >= VALUE_FONT_SIZE + 4:
+                _text(
+                    plot,
+                    "flare-chart__layer-value",
+                    x + width / 2,
+                    (top + bottom) / 2 + VALUE_FONT_SIZE * 0.35,
+                    number(value),
+                    VALUE_FONT_SIZE,
+                    fill=BACKGROUND,
+                )
+            base += value
+        _text(
+            plot,
+            "flare-chart__value",
+            x + width / 2,
+            scale.y(base) - 5,
+            stack.text,
+            VALUE_FONT_SIZE,
+        )
+    _legend(svg, series, _height(stacks, legend=False))
+    return _serialise(svg)
+
+
+# -- drawing helpers -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Scale:
+    floor: float
+    ceiling: float
+
+    def y(self, value: float) -> float:
+        share = (value - self.floor) / (self.ceiling - self.floor)
+        return TOP + PLOT_HEIGHT * (1 - share)
+
+
+def _height(columns: Sequence[Bar | Stack], *, legend: bool) -> float:
+    lines = 1 + max((len(column.sublabels) for column in columns), default=0)
+    return TOP + PLOT_HEIGHT + 6 + lines * LINE + (LEGEND_HEIGHT if legend else 0)
+
+
+def _slot(index: int, count: int) -> tuple[float, float]:
+    """The left edge and width of bar ``index`` of ``count``."""
+    slot = (WIDTH - LEFT - RIGHT) / count
+    return LEFT + index * slot + slot * GAP / 2, slot * (1 - GAP)
+
+
+def _frame(
+    name: str,
+    title: str,
+    description: str,
+    columns: Sequence[Bar | Stack],
+    axis_label: str,
+    *,
+    legend: bool,
+) -> tuple[ET.Element, ET.Element]:
+    """The document, its title and description, the axis title and the labels under the bars."""
+    ident = f"flare-chart-{name}"
+    height = _height(columns, legend=legend)
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "class": f"flare-chart__svg flare-chart__svg--{name}",
+            "viewBox": f"0 0 {WIDTH} {number(height)}",
+            "width": str(WIDTH),
+            "height": number(height),
+            "role": "img",
+            "aria-labelledby": f"{ident}-title {ident}-desc",
+            "font-size": str(FONT_SIZE),
+            "font-family": "sans-serif",
+        },
+    )
+    ET.SubElement(svg, "title", {"id": f"{ident}-title"}).text = title
+    ET.SubElement(svg, "desc", {"id": f"{ident}-desc"}).text = description
+    plot = ET.SubElement(svg, "g", {"class": "flare-chart__plot"})
+    _text(plot, "flare-chart__axis-title", 0, 14, axis_label, anchor="start")
+    labels = ET.SubElement(svg, "g", {"class": "flare-chart__labels"})
+    for index, column in enumerate(columns):
+        x, width = _slot(index, len(columns))
+        for line, text in enumerate((column.label, *column.sublabels)):
+            y = TOP + PLOT_HEIGHT + 6 + (line + 1) * LINE - 3
+            _text(labels, "flare-chart__label", x + width / 2, y, text)
+    return svg, plot
+
+
+def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale) -> None:
+    grid = ET.SubElement(plot, "g", {"class": "flare-chart__grid"})
+    for tick in ticks:
+        y = scale.y(tick.value)
+        ET.SubElement(
+            grid,
+            "line",
+            {
+                "x1": number(LEFT),
+                "x2": number(WIDTH - RIGHT),
+                "y1": number(y),
+                "y2": number(y),
+                "stroke": GRID_COLOUR,
+                "stroke-width": "1",
+            },
+        )
+        _text(plot, "flare-chart__tick", LEFT - 6, y + FONT_SIZE * 0.35, tick.text, anchor="end")
+
+
+def _legend(svg: ET.Element, series: Sequence[Series], top: float) -> None:
+    legend = ET.SubElement(svg, "g", {"class": "flare-chart__legend"})
+    x = LEFT
+    y = top + (LEGEND_HEIGHT - 12) / 2
+    for layer in series:
+        _rect(legend, f"flare-chart__bar flare-chart__bar--{layer.key}", x, y, 12, 12, layer.colour)
+        _text(legend, "flare-chart__legend-label", x + 17, y + 11, layer.label, anchor="start")
+        x += 17 + len(layer.label) * CHAR_WIDTH + 18
+
+
+def _rect(
+    parent: ET.Element, css: str, x: float, y: float, width: float, height: float, fill: str
+) -> ET.Element:
+    return ET.SubElement(
+        parent,
+        "rect",
+        {
+            "class": css,
+            "x": number(x),
+            "y": number(y),
+            "width": number(width),
+            "height": number(max(height, 0)),
+            "fill": fill,
+        },
+    )
+
+
+def _text(
+    parent: ET.Element,
+    css: str,
+    x: float,
+    y: float,
+    text: str,
+    size: int | None = None,
+    *,
+    anchor: str = "middle",
+    fill: str = TEXT_COLOUR,
+) -> ET.Element:
+    attributes = {"class": css, "x": number(x), "y": number(y), "text-anchor": anchor}
+    if size is not None:
+        attributes["font-size"] = str(size)
+    attributes["fill"] = fill
+    element = ET.SubElement(parent, "text", attributes)
+    element.text = text
+    return element
+
+
+def _serialise(svg: ET.Element) -> str:
+    return ET.tostring(svg, encoding="unicode")
+
+
+# -- the reliability report's charts --------------------------------------------------------------
+UPTIME_FLOORS = (99.9, 99.5, 99.0, 98.0, 95.0, 90.0, 80.0, 50.0, 0.0)  # percent
+UPTIME_COLOUR = "#0969da"  # --flare-chart-uptime in the light palette: 5.2:1 on white
+# Bottom to top: the worst at the base, where stacks are easiest to compare. The light palette's
+# impact colours (flare.css), each at least 4.5:1 on white.
+IMPACT_COLOURS = {
+    Impact.CRITICAL: "#cf222e",
+    Impact.MAJOR: "#bc4c00",
+    Impact.MINOR: "#8a5c00",
+    Impact.NONE: "#57606a",
+}
+IMPACT_SERIES = tuple(
+    Series(impact.value, impact.label, IMPACT_COLOURS[impact]) for impact in IMPACTS_WORST_FIRST
+)
+
+
+def uptime_floor(percents: Iterable[float]) -> float:
+    """Where the uptime axis starts, in percent: the highest of UPTIME_FLOORS that leaves the
+    lowest month a bar at least a quarter of the chart's height.
+
+    The axis does not start at 0, where every month would look like a full bar, nor just under
+    the lowest month, where a few minutes down would look like a collapse; it starts at a round
+    figure below, and the page says where.
+    """
+    lowest = min(percents, default=100.0)
+    return next(
+        floor for floor in UPTIME_FLOORS if lowest - floor >= (100 - floor) / 4 or floor == 0.0
+    )
+
+
+def count_ceiling(highest: int) -> tuple[int, int]:
+    """The top of a count axis and its step: at most five steps of 1, 2 or 5 × 10ⁿ."""
+    step = 1
+    while highest > 5 * step:
+        magnitude = 10 ** (len(str(step)) - 1)
+        step = {1: 2, 2: 5, 5: 10}[step // magnitude] * magnitude
+    return max(math.ceil(highest / step) * step, step), step
+
+
+def percent_tick(value: float) -> str:
+    """``99.9%``, ``99.95%``, ``100%``."""
+    return f"{value:g}%"
+
+
+def _month_bars(months: Sequence[MonthFigures]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each month's label and the lines under it: the year under the first and each January,
+    and ``so far`` under the current month."""
+    labelled = []
+    for index, month in enumerate(months):
+        lines = []
+        if index == 0 or month.month.month == 1:
+            lines.append(str(month.month.year))
+        if month.partial:
+            lines.append("so far")
+        labelled.append((f"{month.month:%b}", tuple(lines)))
+    return labelled
+
+
+def _span(report: ReliabilityReport) -> str:
+    first, last = report.months[0], report.months[-1]
+    so_far = " (so far)" if last.partial else ""
+    return f"from {format_month(first.month)} to {format_month(last.month)}{so_far}"
+
+
+def _subject(report: ReliabilityReport) -> str:
+    return report.component.name if report.component else "All components"
+
+
+def uptime_chart(report: ReliabilityReport, percent: Callable[[float], str]) -> str:
+    """Monthly uptime as bars, on an axis from :func:`uptime_floor` to 100%."""
+    known = [(m, m.uptime * 100) for m in report.months if m.uptime is not None]
+    floor = uptime_floor(value for _, value in known)
+    bars = [
+        Bar(
+            label, m.uptime * 100 if m.uptime is not None else None, _uptime_text(m, percent), lines
+        )
+        for m, (label, lines) in zip(report.months, _month_bars(report.months), strict=True)
+    ]
+    overall = "" if report.component else ", each month the mean over the components"
+    description = (
+        f"Bar chart of the uptime of each month {_span(report)}{overall}. The vertical axis runs "
+        f"from {percent_tick(floor)} to 100%, not from 0, so that the months can be told apart."
+    )
+    if known:
+        lowest = min(known, key=lambda item: item[1])[0]
+        description += f" Lowest: {format_month(lowest.month)}, {percent(lowest.uptime or 0)}."
+    middle = (floor + 100) / 2
+    return bar_chart(
+        "uptime",
+        f"{_subject(report)}: uptime per month",
+        description + " The table after the chart gives every month's figure.",
+        bars,
+        floor=floor,
+        ceiling=100.0,
+        ticks=[Tick(value, percent_tick(value)) for value in (floor, middle, 100.0)],
+        axis_label="Uptime",
+        colour=UPTIME_COLOUR,
+    )
+
+
+def _uptime_text(month: MonthFigures, percent: Callable[[float], str]) -> str:
+    return percent(month.uptime) if month.uptime is not None else "no data"
+
+
+def incidents_chart(report: ReliabilityReport) -> str:
+    """Incidents per month as bars stacked by impact, the worst at the base, with a legend."""
+    stacks = [
+        Stack(
+            label,
+            tuple(float(m.incidents[Impact(layer.key)]) for layer in IMPACT_SERIES),
+            str(m.incident_count),
+            lines,
+        )
+        for m, (label, lines) in zip(report.months, _month_bars(report.months), strict=True)
+    ]
+    highest = max((m.incident_count for m in report.months), default=0)
+    ceiling, step = count_ceiling(highest)
+    total = len(report.incidents)
+    description = (
+        f"Stacked bar chart of the incidents that began in each month {_span(report)}, each bar "
+        "cut by impact from critical at the bottom, then major and minor, to no impact at the "
+        f"top: {total} {'incident' if total == 1 else 'incidents'} in all"
+    )
+    if highest:
+        busiest = [format_month(m.month) for m in report.months if m.incident_count == highest]
+        description += f", most in {' and '.join(busiest)} ({highest})"
+    return stacked_bar_chart(
+        "incidents",
+        f"{_subject(report)}: incidents per month, by impact",
+        description + ". The table after the chart gives every month's counts.",
+        IMPACT_SERIES,
+        stacks,
+        ceiling=ceiling,
+        ticks=[Tick(i * step, str(i * step)) for i in range(ceiling // step + 1)],
+        axis_label="Incidents",
+    )
+
+
+@dataclass(frozen=True)
+class ReportCharts:
+    uptime: Markup
+    incidents: Markup
+    uptime_floor: float  # where the uptime axis starts, in percent, for the note under it
+
+    @property
+    def uptime_floor_text(self) -> str:
+        return percent_tick(self.uptime_floor)
+
+
+def report_charts(report: ReliabilityReport, percent: Callable[[float], str]) -> ReportCharts:
+    """The report's charts, ready for the page; ``percent`` formats uptime as its tables do."""
+    floor = uptime_floor(m.uptime * 100 for m in report.months if m.uptime is not None)
+    return ReportCharts(
+        uptime=Markup(uptime_chart(report, percent)),
+        incidents=Markup(incidents_chart(report)),
+        uptime_floor=floor,
+    )

@@ -1,0 +1,360 @@
+"""What each page shows, selected from the snapshot: the data the templates render.
+
+The facts (what is open, each day's uptime, what is published) come from the snapshot; a view
+only picks what its page shows and how it is grouped (a day's label, the history cut into
+pages and months), in plain Python that tests can call. Templates only lay it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from generator.derive.metrics import MetricValue
+from generator.derive.snapshot import PublishedPostmortem, RecordFacts, Snapshot, StageDue
+from generator.derive.uptime import UPTIME_RULE, DayUptime, uptime_ratio
+from generator.model.components import Component, ComponentState
+from generator.model.postmortem import ActionItem, Postmortem, Stage, TimelineEvent
+from generator.model.records import (
+    Incident,
+    IncidentStatus,
+    IncidentUpdate,
+    Maintenance,
+    MaintenanceStatus,
+    MaintenanceUpdate,
+    Record,
+)
+from generator.render.format import OVERALL_LABELS, format_date, format_duration
+
+UPTIME_DAYS = 90
+HISTORY_PAGE_SIZE = 25
+COMPONENT_UPTIME_WINDOWS = (30, 90, 365)
+
+
+# -- shared pieces ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UptimeCell:
+    """One day of a component's uptime bar."""
+
+    day: DayUptime
+    label: str  # what a screen reader (and the tooltip) says
+
+    @property
+    def state(self) -> ComponentState:
+        return self.day.worst
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    component: Component
+    state: ComponentState
+    cells: tuple[UptimeCell, ...]
+    uptime: float
+
+
+# -- the status page ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupStatus:
+    name: str | None
+    state: ComponentState  # the worst of its components'
+    components: tuple[ComponentStatus, ...]
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    day: date
+    records: tuple[Record, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    now: datetime
+    overall: ComponentState
+    active_incidents: tuple[Incident, ...]
+    maintenance_in_progress: tuple[Maintenance, ...]
+    upcoming_maintenance: tuple[Maintenance, ...]
+    groups: tuple[GroupStatus, ...]
+    recent_days: tuple[DayDigest, ...]
+    uptime_days: int = UPTIME_DAYS
+    uptime_rule: str = UPTIME_RULE
+
+    @property
+    def overall_label(self) -> str:
+        return OVERALL_LABELS[self.overall]
+
+
+# -- a record's page ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AffectedComponent:
+    component: Component
+    worst_state: ComponentState  # the worst this record gave it
+    current_state: ComponentState  # its state now, from every record
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    record: Record
+    status: IncidentStatus | MaintenanceStatus | None
+    started_at: datetime
+    ended_at: datetime | None  # resolved, or the maintenance's end; None while open
+    affected: tuple[AffectedComponent, ...]
+    updates: tuple[IncidentUpdate | MaintenanceUpdate, ...]  # newest first
+    window_progress: float | None = None  # a maintenance's share of its window elapsed
+    has_started: bool = True
+    postmortem: PublishedPostmortem | None = None  # the incident's post-mortem, once out
+    related: tuple[RelatedIncident, ...] = ()  # related incidents, either way
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.ended_at - self.started_at if self.ended_at else None
+
+    @property
+    def is_maintenance(self) -> bool:
+        return isinstance(self.record, Maintenance)
+
+
+# -- history ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MonthOfRecords:
+    month: date  # the first of the month
+    records: tuple[Record, ...]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    number: int  # from 1
+    count: int
+    months: tuple[MonthOfRecords, ...]
+    durations: dict[str, timedelta | None]  # by record id; None while still open
+    postmortems: dict[str, PublishedPostmortem] = field(default_factory=dict)  # by id, once out
+
+
+# -- a component's page ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComponentPage:
+    status: ComponentStatus
+    uptime_by_window: dict[int, float]  # days -> uptime
+    records: tuple[Record, ...]  # newest first
+    durations: dict[str, timedelta | None]  # by record id; None while still open
+
+
+# -- a post-mortem's page -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RelatedIncident:
+    incident: Incident
+    postmortem: PublishedPostmortem | None  # its own post-mortem, when it has one out
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    item: ActionItem
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PostmortemPage:
+    """The public post-mortem as of the latest stage published by ``now``.
+
+    ``postmortem`` holds only what that stage has reached: the fields later stages require are
+    left out (unpublished drafts), and ``sections`` names, in reading order, the sections that
+    have something to show, so a page never prints an empty heading.
+    """
+
+    incident: Incident
+    postmortem: Postmortem
+    stage: Stage
+    published: tuple[tuple[Stage, datetime], ...]  # every stage out by now, in stage order
+    next: StageDue | None  # None once the full analysis is out
+    started_at: datetime
+    resolved_at: datetime | None
+    metrics: tuple[MetricValue, ...]
+    timeline: tuple[TimelineEvent, ...]  # in time order
+    action_items: tuple[ActionRow, ...]
+    related: tuple[RelatedIncident, ...]
+    sections: tuple[str, ...]
+
+    @property
+    def published_at(self) -> datetime:
+        return dict(self.published)[self.stage]
+
+    def shows(self, section: str) -> bool:
+        return section in self.sections
+
+
+# The sections of a post-mortem page, in the order a reader who was not there needs them.
+POSTMORTEM_SECTIONS = (
+    "summary",
+    "impact",
+    "metrics",
+    "timeline",
+    "contributing_factors",
+    "trigger",
+    "detection",
+    "resolution",
+    "lessons",
+    "action_items",
+    "responders",
+    "authors",
+    "related",
+)
+
+
+def _has_content(view_postmortem: Postmortem, section: str) -> bool:
+    pm = view_postmortem
+    if section == "impact":
+        impact = pm.impact
+        return impact is not None and any(
+            value not in (None, [], "") for value in impact.model_dump().values()
+        )
+    if section == "metrics":
+        return bool(pm.milestones)
+    if section == "lessons":
+        return pm.lessons is not None and any(pm.lessons.model_dump().values())
+    if section == "authors":
+        return bool(pm.owner or pm.authors)
+    return bool(getattr(pm, section))
+
+
+# -- the views of one build ----------------------------------------------------------------------
+class SiteViews:
+    """What every page shows, selected from one snapshot: views lay facts out, never derive."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.now = snapshot.now
+        self._titles = {facts.id: facts.record.title for facts in snapshot.records}
+
+    def status_page(self) -> StatusPage:
+        snapshot = self.snapshot
+        groups = tuple(
+            GroupStatus(
+                name,
+                snapshot.group_states[name],
+                tuple(self.component_status(component) for component in members),
+            )
+            for name, members in snapshot.settings.groups.items()
+        )
+        return StatusPage(
+            now=snapshot.now,
+            overall=snapshot.overall,
+            active_incidents=_records(snapshot.active_incidents),
+            maintenance_in_progress=_records(snapshot.maintenance_in_progress),
+            upcoming_maintenance=_records(snapshot.upcoming_maintenance),
+            groups=groups,
+            recent_days=tuple(
+                DayDigest(digest.day, _records(digest.records)) for digest in snapshot.recent_days
+            ),
+        )
+
+    def record_page(self, facts: RecordFacts) -> RecordPage:
+        settings, states = self.snapshot.settings, self.snapshot.states
+        return RecordPage(
+            record=facts.record,
+            status=facts.status,
+            started_at=facts.started_at,
+            ended_at=facts.ended_at,
+            affected=tuple(
+                AffectedComponent(settings.component(component_id), worst, states[component_id])
+                for component_id, worst in facts.affected
+            ),
+            updates=facts.updates,
+            window_progress=facts.window_progress,
+            has_started=facts.has_started,
+            postmortem=facts.postmortem,
+            related=self.related_incidents(facts),
+        )
+
+    def history_pages(self, page_size: int = HISTORY_PAGE_SIZE) -> list[HistoryPage]:
+        """Every record that has started, newest first, grouped by month and cut into pages."""
+        zone, history = self.snapshot.settings.zone, self.snapshot.history
+        chunks = [history[i : i + page_size] for i in range(0, len(history), page_size)] or [()]
+        pages = []
+        for number, chunk in enumerate(chunks, start=1):
+            months: dict[date, list[Record]] = {}
+            for facts in chunk:
+                local = facts.started_at.astimezone(zone).date()
+                months.setdefault(local.replace(day=1), []).append(facts.record)
+            pages.append(
+                HistoryPage(
+                    number,
+                    len(chunks),
+                    tuple(MonthOfRecords(month, tuple(items)) for month, items in months.items()),
+                    {facts.id: facts.duration for facts in chunk},
+                    {facts.id: facts.postmortem for facts in chunk if facts.postmortem},
+                )
+            )
+        return pages
+
+    def component_page(self, component: Component) -> ComponentPage:
+        year = self.snapshot.days[component.id]
+        touching = self.snapshot.touching(component.id)
+        return ComponentPage(
+            status=self.component_status(component),
+            uptime_by_window={
+                days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS
+            },
+            records=_records(touching),
+            durations={facts.id: facts.duration for facts in touching},
+        )
+
+    def component_status(self, component: Component) -> ComponentStatus:
+        cells = [
+            UptimeCell(day, self._label(day))
+            for day in self.snapshot.days[component.id][-UPTIME_DAYS:]
+        ]
+        return ComponentStatus(
+            component,
+            self.snapshot.states[component.id],
+            tuple(cells),
+            uptime_ratio(c.day for c in cells),
+        )
+
+    def _label(self, day: DayUptime) -> str:
+        """``3 Nov 2026: 47 min partial outage: Elevated API errors``."""
+        text = f"{format_date(day.day)}: "
+        if not day.time_in_state:
+            return text + "no incidents"
+        spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
+        text += ", ".join(f"{format_duration(time)} {state.label.lower()}" for state, time in spent)
+        return text + ": " + "; ".join(self._titles[record_id] for record_id in day.record_ids)
+
+    # -- post-mortems ----------------------------------------------------------------------------
+    def related_incidents(self, facts: RecordFacts) -> tuple[RelatedIncident, ...]:
+        """The incidents related to ``facts`` either way, newest first."""
+        return tuple(
+            RelatedIncident(other.record, other.postmortem)
+            for other in (self.snapshot.record(record_id) for record_id in facts.related)
+        )
+
+    def postmortem_page(self, facts: RecordFacts) -> PostmortemPage:
+        """The post-mortem page of an incident, which must have a stage out by ``now``."""
+        published = facts.postmortem
+        if published is None:
+            raise ValueError(f"{facts.id} has no post-mortem published by {self.now}")
+        shown = published.content
+        today = self.now.astimezone(self.snapshot.settings.zone).date()
+        related = self.related_incidents(facts)
+        return PostmortemPage(
+            incident=facts.record,
+            postmortem=shown,
+            stage=published.stage,
+            published=published.published,
+            next=published.next,
+            started_at=facts.started_at,
+            resolved_at=facts.ended_at,
+            metrics=published.metrics,
+            timeline=tuple(shown.sorted_timeline),
+            action_items=tuple(
+                ActionRow(item, item.is_overdue(today)) for item in shown.action_items
+            ),
+            related=related,
+            sections=tuple(
+                section
+                for section in POSTMORTEM_SECTIONS
+                if (bool(related) if section == "related" else _has_content(shown, section))
+            ),
+        )
+
+
+def _records(facts: tuple[RecordFacts, ...]) -> tuple[Record, ...]:
+    return tuple(item.record for item in facts)

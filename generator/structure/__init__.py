@@ -1,1 +1,0 @@
-"""The domain types: components, the site's settings, incident and maintenance records."""
