@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from conftest import EXAMPLE_NOW
+from generator.derive.snapshot import derive_snapshot
 from generator.derive.state import component_states_at
 from generator.load.settings import SiteSettings
 from generator.model.components import Component
 from generator.model.records import Incident, IncidentUpdate, Maintenance, Window
-from generator.outputs.badges import badge_files, text_width
+from generator.outputs import badges
+from generator.outputs.badges import text_width
+from generator.render.links import SiteLinks
 from generator.validate.site import Site
 from support import tool_missing
 from support.browser import browser_missing_reason, launch
 
 SVG = "{http://www.w3.org/2000/svg}"
+LINKS = SiteLinks("https://status.example.com/")  # badges link nowhere; part of the signature
 STATE_WORDS = {
     "operational": "operational",
     "under_maintenance": "maintenance",
@@ -25,6 +30,10 @@ STATE_WORDS = {
     "partial_outage": "partial outage",
     "major_outage": "major outage",
 }
+
+
+def badge_files(site: Site, now: datetime) -> dict[str, bytes]:
+    return badges.files(derive_snapshot(site, now), LINKS)
 
 
 def parse(data: bytes) -> ET.Element:
@@ -203,8 +212,9 @@ def test_longer_text_makes_a_wider_badge():
 
 
 def test_a_component_cannot_take_the_site_badges_name():
-    with pytest.raises(ValueError, match="status"):
-        badge_files(site_of(Component(id="status", name="Status page")), EXAMPLE_NOW)
+    """The settings refuse it, so no component badge can overwrite badges/status.svg."""
+    with pytest.raises(ValidationError, match="taken by the overall status badge"):
+        SiteSettings(components=[Component(id="status", name="Status page")])
 
 
 # -- as a browser draws them -------------------------------------------------------------------

@@ -15,13 +15,13 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
 from generator.write.staging import Interrupted, build_and_replace
+from support.waiting import wait_until
 
 # Enough records that the build is still writing pages well after its staging folder appears.
 RECORDS = 300
@@ -74,15 +74,25 @@ def large_site(tmp_path_factory: pytest.TempPathFactory, example_build: Path) ->
 
 def wait_for_pages_in_staging(root: Path, build: subprocess.Popen[str]) -> Path:
     """The staging folder of a running build, once MkDocs has written pages into it."""
-    for _ in range(6000):  # about a minute
+
+    def staging_with_pages() -> Path | None:
         if build.poll() is not None:
             pytest.fail(f"the build ended before it could be interrupted:\n{build.stderr.read()}")
         for staging in root.glob(".site.building-*"):
             if any(staging.glob("incidents/*/index.html")):
                 return staging
-        time.sleep(0.01)
-    build.kill()
-    pytest.fail("no page was written into a staging folder")
+        return None
+
+    try:
+        return wait_until(
+            staging_with_pages,
+            lambda staging: staging is not None,
+            interval=0.01,
+            what="pages in a staging folder",
+        )
+    except BaseException:
+        build.kill()
+        raise
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,8 @@ import vobject
 import yaml
 
 from conftest import EXAMPLE_NOW
-from generator.outputs.calendar import calendar_files
+from generator.derive.snapshot import derive_snapshot
+from generator.outputs import calendar as calendar_output
 from generator.render.links import SiteLinks
 from generator.validate.site import load_site
 
@@ -17,8 +19,11 @@ LINKS = SiteLinks("https://status.example.com/")
 NAME = "Example Cloud Status"
 
 
-def build(site, now=EXAMPLE_NOW, name=NAME) -> bytes:
-    files = calendar_files(site, now, LINKS, name=name)
+def build(site, now=EXAMPLE_NOW, name=None) -> bytes:
+    """The calendar of ``site`` at ``now``, named ``name`` (the site's own name if None)."""
+    if name is not None:
+        site = dataclasses.replace(site, name=name)
+    files = calendar_output.files(derive_snapshot(site, now), LINKS)
     assert list(files) == ["maintenance.ics"]
     return files["maintenance.ics"]
 

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import lxml.html
 import pytest
 
-from conftest import REPO
-from generator.derive.reliability import ReliabilityReport, reliability_report
+from generator.derive.reliability import ReliabilityReport
+from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.records import Incident
 from generator.render.charts import (
@@ -34,7 +34,9 @@ from generator.render.charts import (
     uptime_chart,
     uptime_floor,
 )
-from generator.render.pages import Renderer, format_percent
+from generator.render.format import format_percent
+from generator.render.pages import Renderer
+from generator.render.palette import DARK, palette_css
 from generator.validate.site import Site
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -72,6 +74,11 @@ RECORDS = (
     incident("sep-2", "minor", "2026-09-02T10:00:00Z", "2026-09-02T10:20:00Z"),
     incident("sep-3", "minor", "2026-09-03T10:00:00Z", "2026-09-03T10:20:00Z"),
 )
+
+
+def reliability_report(site: Site, now: datetime) -> ReliabilityReport:
+    """The site's report as a build makes it: from the snapshot of ``site`` at ``now``."""
+    return derive_snapshot(site, now).reliability.report()
 
 
 @pytest.fixture(scope="module")
@@ -248,12 +255,12 @@ def test_a_count_axis_has_at_most_five_round_steps(highest, ceiling, step):
 
 
 # -- colours --------------------------------------------------------------------------------------
-THEME_DARK_BACKGROUND = "#1e2129"  # mkdocs-material's slate: hsl(225, 15%, 14%)
+THEME_DARK_BACKGROUND = DARK.background  # mkdocs-material's slate: hsl(225, 15%, 14%)
 
 
 def css_variables(selector: str) -> dict[str, str]:
-    """The custom properties flare.css sets in the rules for ``selector``, in file order."""
-    css = (REPO / "generator" / "render" / "assets" / "flare.css").read_text(encoding="utf-8")
+    """The custom properties the site's palette stylesheet sets for ``selector``, in order."""
+    css = palette_css()
     found: dict[str, str] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
         if selector in [s.strip() for s in selectors.split(",")]:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
+from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare, flare_process
+from support.waiting import fetch_text, wait_until
 
 BROKEN_RECORD = """\
 title: Broken on purpose
@@ -166,16 +167,15 @@ def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
         text=True,
     )
     try:
-        home = wait_for(
-            lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Public API" in page
-        )
+        url = f"http://127.0.0.1:{port}/"
+        home = wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
         assert "Major outage" not in home
         (root / "incidents" / "outage.yaml").write_text(
             "title: API down\nimpact: critical\ncomponents: [api]\nupdates:\n"
             "  - at: 2026-11-23T11:00:00Z\n    status: investigating\n    body: The API is down.\n",
             encoding="utf-8",
         )
-        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), lambda page: "Major outage" in page)
+        wait_until(lambda: fetch_text(url), lambda page: "Major outage" in page)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -189,30 +189,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str) -> str:
-    import urllib.request
-
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-        return response.read().decode("utf-8")
-
-
-def wait_for(get, condition, attempts: int = 120):
-    """Poll ``get`` until ``condition`` holds; fail after about a minute."""
-    import time
-    import urllib.error
-
-    last = None
-    for _ in range(attempts):
-        try:
-            last = get()
-        except (urllib.error.URLError, ConnectionError):
-            last = None
-        if last is not None and condition(last):
-            return last
-        time.sleep(0.5)
-    pytest.fail(f"condition not met; last response: {str(last)[:300]!r}")
-
-
 def test_serve_on_a_busy_address_explains_itself_without_a_traceback(tmp_path: Path):
     import socket
 
@@ -221,7 +197,7 @@ def test_serve_on_a_busy_address_explains_itself_without_a_traceback(tmp_path: P
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = flare("serve", str(root), "--dev-addr", f"127.0.0.1:{port}")
+        result = flare_process("serve", str(root), "--dev-addr", f"127.0.0.1:{port}")
     assert result.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -261,3 +237,26 @@ def test_the_built_site_is_readable_by_a_web_server_running_as_another_user(buil
 
     mode = (built_example / "site").stat().st_mode
     assert mode & stat.S_IROTH and mode & stat.S_IXOTH, oct(mode)
+
+
+def test_a_bug_during_a_build_shows_its_traceback_and_leaves_the_site_as_it_was(tmp_path: Path):
+    """An exception that is no user's mistake (here a MkDocs hook's KeyError standing in for a
+    bug) is reported whole, as a bug, never dressed up as a failed build; the site stays."""
+    root = copy_example_site(tmp_path)
+    assert flare("build", str(root)).returncode == 0
+    before = {path: path.read_bytes() for path in (root / "site").rglob("*") if path.is_file()}
+    (root / "broken_hook.py").write_text(
+        "def on_post_build(config):\n    raise KeyError('api')\n", encoding="utf-8"
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - broken_hook.py\n")
+
+    result = flare("build", str(root))
+
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "KeyError: 'api'" in result.stderr
+    assert "this is a bug in Flare" in result.stderr
+    assert "the build failed" not in result.stderr
+    after = {path: path.read_bytes() for path in (root / "site").rglob("*") if path.is_file()}
+    assert after == before

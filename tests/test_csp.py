@@ -29,7 +29,7 @@ from generator.render.csp import (
     with_content_security_policy,
 )
 from support import tool_missing
-from support.browser import Visit, browser_missing_reason, launch, open_page
+from support.browser import BROWSER_DEADLINE_MS, Visit, browser_missing_reason, launch, open_page
 from support.serving import Server, serve
 
 
@@ -365,7 +365,7 @@ def test_search_finds_pages_under_the_policy(browser, site_server):
         page = visit.page
         page.click("input.md-search__input")
         page.keyboard.type("webhook")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)  # visible
+        page.wait_for_selector(".md-search-result__item", timeout=BROWSER_DEADLINE_MS)  # visible
         assert "matching document" in page.inner_text(".md-search-result__meta")
         fetched = {url.removeprefix(site_server.url) for _, url in visit.responses}
         assert "search/search_index.json" in fetched  # connect-src
@@ -382,7 +382,7 @@ def test_the_palette_toggle_switches_and_is_remembered_under_the_policy(browser,
         scheme = "document.body.getAttribute('data-md-color-scheme')"
         assert page.evaluate(scheme) == "default"
         page.click('label[title="Switch to dark mode"]')
-        page.wait_for_function(f"{scheme} === 'slate'", timeout=5_000)
+        page.wait_for_function(f"{scheme} === 'slate'", timeout=BROWSER_DEADLINE_MS)
         # After a reload the theme's inline palette script restores the choice from storage.
         page.reload(wait_until="load")
         assert page.evaluate(scheme) == "slate"

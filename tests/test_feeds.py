@@ -8,6 +8,7 @@ EXAMPLE_NOW (23 Nov 2026 12:00 UTC), the morning after the webhook incident bega
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -22,9 +23,10 @@ import lxml.html
 import pytest
 
 from conftest import REPO, SiteFolder
-from generator.outputs.feeds import feed_files
+from generator.derive.snapshot import derive_snapshot
+from generator.outputs import feeds as feed_output
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths
-from generator.validate.site import load_site
+from generator.validate.site import Site, load_site
 from support import tool_missing
 
 SCHEMA = REPO / "tests" / "atom.rnc"
@@ -39,6 +41,17 @@ JING_WRAPPER_WARNING = re.compile(r"^\[warning\] \S*jing: Unable to locate \S+ i
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def feed_files(
+    site: Site, now: datetime, links: SiteLinks = LINKS, entries: int | None = None
+) -> dict[str, bytes]:
+    """The feeds of ``site`` at ``now``, titled with the site's name, holding at most
+    ``entries`` entries each (the site's feed_entries setting if None)."""
+    if entries is not None:
+        settings = site.settings.model_copy(update={"feed_entries": entries})
+        site = dataclasses.replace(site, settings=settings)
+    return feed_output.files(derive_snapshot(site, now), links)
+
+
 def write(files: dict[str, bytes], folder: Path) -> Path:
     for path, data in files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
@@ -130,9 +143,7 @@ def expected_id(record, update) -> str:
 @pytest.fixture(scope="module")
 def feeds(example_site, example_now, tmp_path_factory) -> Path:
     """The example site's feeds, written to a folder."""
-    return write(
-        feed_files(example_site, example_now, LINKS, title=TITLE), tmp_path_factory.mktemp("feeds")
-    )
+    return write(feed_files(example_site, example_now), tmp_path_factory.mktemp("feeds"))
 
 
 # -- validity --------------------------------------------------------------------------------------
@@ -371,7 +382,7 @@ def test_a_component_feed_holds_only_the_records_listing_it(feeds, example_site,
 
 
 def test_each_feed_holds_only_the_newest_entries(example_site, example_now, tmp_path):
-    folder = write(feed_files(example_site, example_now, LINKS, title=TITLE, entries=5), tmp_path)
+    folder = write(feed_files(example_site, example_now, entries=5), tmp_path)
     newest = [
         entry_id
         for _, _, entry_id in sorted(
@@ -400,18 +411,15 @@ def test_each_feed_holds_only_the_newest_entries(example_site, example_now, tmp_
 
 # -- stability -------------------------------------------------------------------------------------
 def test_the_same_records_and_time_give_the_same_bytes(example_site, example_now):
-    first = feed_files(example_site, example_now, LINKS, title=TITLE)
-    second = feed_files(example_site, example_now, LINKS, title=TITLE)
+    first = feed_files(example_site, example_now)
+    second = feed_files(example_site, example_now)
     assert list(first) == list(second)
     assert first == second
 
 
 def test_an_hour_later_ids_and_feeds_are_unchanged(example_site, example_now, tmp_path):
-    now = write(feed_files(example_site, example_now, LINKS, title=TITLE), tmp_path / "now")
-    later = write(
-        feed_files(example_site, example_now + timedelta(hours=1), LINKS, title=TITLE),
-        tmp_path / "later",
-    )
+    now = write(feed_files(example_site, example_now), tmp_path / "now")
+    later = write(feed_files(example_site, example_now + timedelta(hours=1)), tmp_path / "later")
     for path in feed_paths(now, ".atom") + feed_paths(now, ".rss"):
         relative = path.relative_to(now)
         assert [e.id for e in read(path).entries] == [e.id for e in read(later / relative).entries]
@@ -422,11 +430,9 @@ def test_an_hour_later_ids_and_feeds_are_unchanged(example_site, example_now, tm
 SMALL_LINKS = SiteLinks("https://status.test.example/")
 
 
-def small_feeds(folder: SiteFolder, now: datetime, tmp_path: Path, **options) -> Path:
+def small_feeds(folder: SiteFolder, now: datetime, tmp_path: Path) -> Path:
     site = load_site(folder.config, now)
-    return write(
-        feed_files(site, now, SMALL_LINKS, title="Test Status", **options), tmp_path / "out"
-    )
+    return write(feed_files(site, now, SMALL_LINKS), tmp_path / "out")
 
 
 def test_markup_in_an_update_does_not_survive_as_live_markup(site_folder, tmp_path):

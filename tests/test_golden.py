@@ -1,7 +1,8 @@
-"""Golden files: a small site's pages compared with the committed expected output.
+"""Golden files: a small site's pages and machine outputs compared with the committed ones.
 
-Any change in what a reader sees shows up in review as a diff of tests/golden/. After an
-intended change, regenerate them and read the diff before committing:
+Any change in what a reader or a subscriber's program sees shows up in review as a diff of
+tests/golden/: the pages, the Statuspage-shaped API, the site's Atom feed and the maintenance
+calendar. After an intended change, regenerate them and read the diff before committing:
 
     FLARE_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 """
@@ -9,6 +10,7 @@ intended change, regenerate them and read the diff before committing:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import lxml.html
@@ -120,7 +122,25 @@ PAGES = {
     "history": "history/",
     "component": "components/api/",
     "postmortem": "incidents/2026-11-12-email-outage/postmortem/",
+    "reliability": "reliability/",
 }
+MACHINE_OUTPUTS = (
+    "api/v2/summary.json",
+    "api/v2/status.json",
+    "api/v2/components.json",
+    "api/v2/incidents.json",
+    "api/v2/incidents/unresolved.json",
+    "api/v2/scheduled-maintenances.json",
+    "api/v2/scheduled-maintenances/upcoming.json",
+    "api/v2/scheduled-maintenances/active.json",
+    "history.atom",
+    "maintenance.ics",
+)
+# A day of the uptime bar with nothing to say, one line of the page each.
+QUIET_DAY = re.compile(
+    r'<li class="flare-cell flare-cell--operational" title="(?P<day>[^"]+): no incidents">'
+    r'<span class="flare-sr">(?P=day): no incidents</span></li>'
+)
 
 
 @pytest.fixture(scope="module")
@@ -134,21 +154,66 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def main_content(page: Path) -> str:
-    """The page's article, as Flare rendered it, one element per line."""
+    """The page's article, as Flare rendered it, one element per line; each run of quiet days
+    in an uptime bar is one line, so the golden file shows only the days that say something."""
     tree = lxml.html.parse(str(page))
     (article,) = tree.xpath("//article[contains(@class, 'md-content__inner')]")
     html = lxml.html.tostring(article, encoding="unicode", pretty_print=True)
-    return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
+    lines = [line.strip() for line in html.splitlines() if line.strip()]
+    return "\n".join(collapse_quiet_days(lines)) + "\n"
+
+
+def collapse_quiet_days(lines: list[str]) -> list[str]:
+    collapsed: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        quiet = QUIET_DAY.fullmatch(line)
+        if quiet:
+            run.append(quiet["day"])
+            continue
+        if run:
+            collapsed.append(
+                f"[{len(run)} operational days with no incidents: {run[0]} to {run[-1]}]"
+            )
+            run = []
+        if line:
+            collapsed.append(line)
+    return collapsed
+
+
+def check_golden(actual: str, golden: Path, what: str) -> None:
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8", newline="")
+    assert golden.is_file(), f"{golden} is missing: run with FLARE_UPDATE_GOLDEN=1 to write it"
+    assert actual == golden.read_bytes().decode("utf-8"), (
+        f"{what} changed; if that is intended, regenerate tests/golden/ (see this module's "
+        "docstring) and review the diff"
+    )
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_page_reads_as_committed(built: Path, name: str):
     actual = main_content(built / PAGES[name] / "index.html")
-    golden = GOLDEN / f"{name}.html"
-    if UPDATE:
-        golden.write_text(actual, encoding="utf-8")
-    assert golden.is_file(), f"{golden} is missing: run with FLARE_UPDATE_GOLDEN=1 to write it"
-    assert actual == golden.read_text(encoding="utf-8"), (
-        f"{PAGES[name] or 'the home page'} changed; if that is intended, regenerate "
-        "tests/golden/ (see this module's docstring) and review the diff"
+    check_golden(actual, GOLDEN / f"{name}.html", PAGES[name] or "the home page")
+
+
+@pytest.mark.parametrize("path", MACHINE_OUTPUTS)
+def test_the_machine_output_reads_as_committed(built: Path, path: str):
+    actual = (built / path).read_bytes().decode("utf-8")
+    check_golden(actual, GOLDEN / "outputs" / path, path)
+
+
+def test_quiet_days_collapse_but_days_with_something_to_say_stay():
+    quiet = (
+        '<li class="flare-cell flare-cell--operational" title="{0}: no incidents">'
+        '<span class="flare-sr">{0}: no incidents</span></li>'
     )
+    loud = '<li class="flare-cell flare-cell--major_outage" title="3 Nov 2026: 1 h major outage">'
+    lines = ["<ol>", quiet.format("1 Nov 2026"), quiet.format("2 Nov 2026"), loud, "</ol>"]
+    assert collapse_quiet_days(lines) == [
+        "<ol>",
+        "[2 operational days with no incidents: 1 Nov 2026 to 2 Nov 2026]",
+        loud,
+        "</ol>",
+    ]

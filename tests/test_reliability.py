@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -23,12 +22,14 @@ from generator.derive.reliability import (
     ReliabilityReports,
     median,
     nearest_rank,
-    reliability_report,
 )
-from generator.derive.uptime import daily_uptime, uptime_ratio
+from generator.derive.snapshot import derive_snapshot
+from generator.derive.uptime import uptime_ratio
 from generator.errors import InvalidSite
 from generator.load.settings import SiteSettings
+from generator.model.components import Component
 from generator.model.records import Impact, Incident, Maintenance
+from generator.render.format import format_hours, format_money, format_month, format_rate
 from generator.render.links import reliability_page_path
 from generator.render.pages import Renderer
 from generator.validate.site import Site, load_site
@@ -89,6 +90,13 @@ def site(*records: Incident | Maintenance, **settings: Any) -> Site:
     return Site(SiteSettings.model_validate({"components": COMPONENTS, **settings}), records)
 
 
+def reliability_report(
+    site: Site, now: datetime, component: Component | None = None
+) -> ReliabilityReport:
+    """The report as a build makes it: from the snapshot of ``site`` at ``now``."""
+    return derive_snapshot(site, now).reliability.report(component)
+
+
 def month(report: ReliabilityReport, first: date):
     (found,) = [figures for figures in report.months if figures.month == first]
     return found
@@ -98,7 +106,7 @@ def month(report: ReliabilityReport, first: date):
 def test_the_window_is_twelve_calendar_months_ending_with_the_current_month_so_far():
     report = reliability_report(site(), NOW)
 
-    assert [figures.label for figures in report.months] == [
+    assert [format_month(figures.month) for figures in report.months] == [
         "Dec 2025", "Jan 2026", "Feb 2026", "Mar 2026", "Apr 2026", "May 2026",
         "Jun 2026", "Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026", "Nov 2026",
     ]  # fmt: skip
@@ -150,13 +158,14 @@ def test_a_month_with_a_known_outage_loses_exactly_its_share_of_uptime():
 def test_monthly_uptime_follows_the_status_pages_rule_partial_outage_and_degradation():
     partial = incident("partial", "major", ["web"], "2026-07-01T00:00:00Z", "2026-07-01T10:00:00Z")
     slow = incident("slow", "minor", ["web"], "2026-07-02T00:00:00Z", "2026-07-02T10:00:00Z")
-    report = reliability_report(site(partial, slow), NOW)
+    snapshot = derive_snapshot(site(partial, slow), NOW)
+    report = snapshot.reliability.report()
 
     july = month(report, date(2026, 7, 1))
     # 10 hours of partial outage count 0.3 each; degraded performance counts as up. 744 hours.
     assert july.component_uptime["web"] == pytest.approx(1 - 3 / 744)
     # The same figure as the days of the status page's uptime bars, summed over July.
-    days = daily_uptime([partial, slow], "web", 365, NOW, ZoneInfo("UTC"))
+    days = snapshot.days["web"]
     in_july = [day for day in days if (day.day.year, day.day.month) == (2026, 7)]
     assert july.component_uptime["web"] == pytest.approx(uptime_ratio(in_july))
 
@@ -200,7 +209,7 @@ def test_incidents_count_in_the_month_of_their_first_update_by_impact():
     ]
     report = reliability_report(site(*records), NOW)
 
-    counts = {figures.label: figures.incident_count for figures in report.months}
+    counts = {format_month(figures.month): figures.incident_count for figures in report.months}
     assert counts["Feb 2026"] == 3 and counts["Mar 2026"] == 1 and counts["Apr 2026"] == 0
     assert counts["Nov 2026"] == 1 and counts["May 2026"] == 0
     assert month(report, date(2026, 2, 1)).incidents == {
@@ -463,7 +472,11 @@ def test_cost_is_the_post_mortems_person_hours_times_the_hourly_rate():
     assert cost is not None
     assert (cost.person_hours, cost.cost) == (pytest.approx(6.5), pytest.approx(780))
     assert (cost.incidents_with_effort, cost.incidents) == (2, 3)
-    assert (cost.money(cost.cost), cost.rate, cost.hours(cost.person_hours)) == (
+    assert (
+        format_money(cost.cost, cost.currency),
+        format_rate(cost.hourly_rate, cost.currency),
+        format_hours(cost.person_hours),
+    ) == (
         "780 EUR",
         "120 EUR",
         "6.5",
@@ -533,7 +546,7 @@ def test_a_components_report_counts_only_the_records_that_list_it():
         ),
     ]
     test_site = site(*records, hourly_rate=100)
-    reports = ReliabilityReports(test_site, NOW)
+    reports = ReliabilityReports(derive_snapshot(test_site, NOW))
     web = reports.report(test_site.settings.component("web"))
 
     assert [i.id for i in web.incidents] == ["both"]
@@ -663,7 +676,7 @@ def test_the_cost_section_appears_only_with_an_hourly_rate():
 
 def test_the_site_report_and_the_component_reports_link_to_each_other():
     test_site = example_site()
-    reports = ReliabilityReports(test_site, NOW)
+    reports = ReliabilityReports(derive_snapshot(test_site, NOW))
 
     whole = render(reports.report())
     assert whole.xpath(".//nav//a/@href") == [

@@ -243,12 +243,12 @@ def test_under_a_sub_path_the_home_page_loads_with_its_css(browser, built_site: 
 def test_the_server_serves_only_below_its_prefix_and_stops(built_site: Path):
     with serve(built_site, prefix="status") as server:
         assert server.url == f"http://127.0.0.1:{server.port}/status/"
-        with urllib.request.urlopen(server.url, timeout=5) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(server.url, timeout=60) as response:  # noqa: S310 - loopback
             assert "Public API" in response.read().decode("utf-8")
-        with urllib.request.urlopen(server.origin + "/status", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(server.origin + "/status", timeout=60) as response:  # noqa: S310
             assert response.url == server.url
         with pytest.raises(urllib.error.HTTPError) as outside:
-            urllib.request.urlopen(server.origin + "/index.html", timeout=5)  # noqa: S310
+            urllib.request.urlopen(server.origin + "/index.html", timeout=60)  # noqa: S310
         assert outside.value.code == 404
         assert server.errors() == [(404, "/index.html")]
         port = server.port

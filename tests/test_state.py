@@ -61,14 +61,7 @@ API_MAJOR = incident(
     [
         (at(13, 59), OPERATIONAL, OPERATIONAL),  # before the first update
         (at(14), PARTIAL, PARTIAL),  # exactly at the first update: impact major implies partial
-        (
-            at(
-                14,
-                29,
-            ),
-            PARTIAL,
-            PARTIAL,
-        ),
+        (at(14, 29), PARTIAL, PARTIAL),
         (at(14, 30), MAJOR, PARTIAL),  # an update names api; web keeps the implied state
         (at(15, 10), DEGRADED, PARTIAL),
         (at(15, 59), DEGRADED, PARTIAL),
@@ -88,6 +81,29 @@ def test_an_incident_sets_states_from_each_update_at_and_after_its_instant(insta
 def test_impact_implies_the_state_of_components_no_update_names(impact, state):
     record = incident(impact, ["api"], {"at": at(10), "status": "investigating"})
     assert component_state_at([record], "api", at(11)) is state
+
+
+def test_a_component_added_under_way_joins_at_the_first_update_naming_it():
+    """The first update names api, so web (listed, first named later) was not in the incident
+    before then: it joins in the state that update gives, never in the impact's."""
+    record = incident(
+        "major",
+        ["api", "web"],
+        {"at": at(9), "status": "investigating", "components": {"api": "major_outage"}},
+        {"at": at(11), "status": "identified", "components": {"web": "degraded_performance"}},
+    )
+    assert incident_states_at(record, at(10)) == {"api": MAJOR}
+    assert incident_states_at(record, at(11)) == {"api": MAJOR, "web": DEGRADED}
+    assert component_state_at([record], "web", at(10, 59)) is OPERATIONAL
+
+
+def test_a_component_the_first_update_leaves_unnamed_and_no_update_names_takes_the_impact():
+    record = incident(
+        "critical",
+        ["api", "web"],
+        {"at": at(9), "status": "investigating", "components": {"api": "degraded_performance"}},
+    )
+    assert incident_states_at(record, at(10)) == {"api": DEGRADED, "web": MAJOR}
 
 
 def test_updates_written_out_of_order_apply_in_time_order():

@@ -8,6 +8,7 @@ the reference's fields, with the JSON types it gives them.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -22,10 +23,11 @@ import pytest
 import yaml
 
 from conftest import REPO, SiteFolder
+from generator.derive.snapshot import derive_snapshot
 from generator.derive.state import component_states_at
 from generator.load.settings import SiteSettings
 from generator.model.records import Incident, Maintenance
-from generator.outputs.api import statuspage_api_files
+from generator.outputs import api as api_output
 from generator.render.links import SiteLinks
 from generator.validate.site import Site, load_site
 from support import tool_missing
@@ -199,10 +201,14 @@ def file_errors(path: str, body: dict) -> list:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def api_files(site: Site, now: datetime) -> dict[str, bytes]:
+    """The API's files, as written; the page is named with the site's name (site_name)."""
+    return api_output.files(derive_snapshot(site, now), LINKS)
+
+
 def api(site: Site, now: datetime) -> dict[str, dict]:
     """The API's files, parsed, by path."""
-    files = statuspage_api_files(site, now, LINKS, page_name=PAGE_NAME)
-    return {path: json.loads(content) for path, content in files.items()}
+    return {path: json.loads(content) for path, content in api_files(site, now).items()}
 
 
 def ids(objects: list[dict]) -> list[str]:
@@ -668,7 +674,7 @@ def test_times_are_written_in_the_sites_zone_with_its_offset():
 
 def test_a_naive_now_is_refused(example_site):
     with pytest.raises(ValueError, match="timezone"):
-        statuspage_api_files(example_site, datetime(2026, 11, 23, 12, 0), LINKS, PAGE_NAME)
+        api_files(example_site, datetime(2026, 11, 23, 12, 0))
 
 
 # -- stable ids and identical bytes ----------------------------------------------------------
@@ -707,12 +713,12 @@ def test_a_records_ids_do_not_depend_on_the_other_records(example_site, example_
 
 
 def test_the_same_records_and_instant_give_the_same_bytes(example_site, example_now):
-    first = statuspage_api_files(example_site, example_now, LINKS, page_name=PAGE_NAME)
+    first = api_files(example_site, example_now)
     reloaded = load_site(REPO / "mkdocs.yml", example_now)
-    shuffled = Site(reloaded.settings, tuple(reversed(reloaded.records)))
-    second = statuspage_api_files(shuffled, example_now, LINKS, page_name=PAGE_NAME)
+    shuffled = dataclasses.replace(reloaded, records=tuple(reversed(reloaded.records)))
+    second = api_files(shuffled, example_now)
     assert first == second
-    later = statuspage_api_files(example_site, example_now + timedelta(hours=1), LINKS, PAGE_NAME)
+    later = api_files(example_site, example_now + timedelta(hours=1))
     assert later != first  # the page's updated_at moved: the output does depend on now
     text = first["api/v2/summary.json"].decode("utf-8")
     assert text.endswith("}\n") and text.startswith('{\n  "page": {\n    "id": ')

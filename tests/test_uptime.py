@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.derive.uptime import daily_uptime, day_bounds, uptime_ratio
+from generator.derive.state import state_intervals
+from generator.derive.uptime import daily_uptime as daily_uptime_from_intervals
+from generator.derive.uptime import day_bounds, uptime_ratio
 from generator.model.components import ComponentState
-from generator.model.records import Incident, Maintenance
+from generator.model.records import Incident, Maintenance, Record
 
 UTC_ZONE = ZoneInfo("UTC")
 NOW = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
@@ -28,6 +30,16 @@ def outage(start: str, end: str, impact: str = "critical", id: str = "outage") -
             ],
         }
     )
+
+
+def daily_uptime(
+    records: list[Record], component_id: str, days: int, now: datetime, zone: ZoneInfo
+):
+    """The days of ``component_id`` from its state intervals over exactly those days up to now."""
+    first = now.astimezone(zone).date() - timedelta(days=days - 1)
+    start, _ = day_bounds(first, zone)
+    intervals = state_intervals(records, component_id, start, now)
+    return daily_uptime_from_intervals(intervals, days, now, zone)
 
 
 def by_day(days):

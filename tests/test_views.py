@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
-from generator.model.records import Incident, Maintenance
-from generator.render.views import SiteViews, format_duration, recent_days
+from generator.model.records import Incident, Maintenance, Record
+from generator.render.format import format_duration
+from generator.render.views import RecordPage, SiteViews
 from generator.validate.site import Site
 
 SETTINGS = SiteSettings.model_validate(
@@ -52,8 +54,19 @@ def site(*records) -> Site:
     return Site(SETTINGS, tuple(records))
 
 
+def views(*records: Record, now: datetime = NOW) -> SiteViews:
+    """The views of one build: the snapshot of a site holding ``records`` at ``now``."""
+    return SiteViews(derive_snapshot(site(*records), now))
+
+
+def record_page(record: Record, now: datetime = NOW) -> RecordPage:
+    """The page of ``record``, on a site holding only it."""
+    built = views(record, now=now)
+    return built.record_page(built.snapshot.record(record.id))
+
+
 def test_a_quiet_site_is_all_operational_with_full_uptime():
-    view = SiteViews(site(), NOW).status_page()
+    view = views().status_page()
     assert view.overall is ComponentState.OPERATIONAL
     assert view.overall_label == "All systems operational"
     assert view.active_incidents == ()
@@ -78,7 +91,7 @@ def test_the_banner_shows_the_worst_state_and_active_incidents_worst_first():
         ("2026-11-09T10:00:00Z", "investigating"),
         ("2026-11-09T11:00:00Z", "resolved"),
     )
-    view = SiteViews(site(minor, critical, over), NOW).status_page()
+    view = views(minor, critical, over).status_page()
     assert view.overall_label == "Major outage"
     assert [i.id for i in view.active_incidents] == ["down", "slow"]
 
@@ -87,7 +100,7 @@ def test_maintenance_is_in_progress_inside_its_window_and_upcoming_before_it():
     now_window = maintenance("now", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
     later = maintenance("later", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
     soon = maintenance("soon", "2026-11-20T02:00:00Z", "2026-11-20T04:00:00Z")
-    view = SiteViews(site(now_window, later, soon), NOW).status_page()
+    view = views(now_window, later, soon).status_page()
     assert view.overall_label == "Maintenance in progress"
     assert [m.id for m in view.maintenance_in_progress] == ["now"]
     assert [m.id for m in view.upcoming_maintenance] == ["soon", "later"]
@@ -101,7 +114,7 @@ def test_a_day_cell_says_when_how_long_how_bad_and_why():
         ("2026-11-03T14:00:00Z", "investigating"),
         ("2026-11-03T14:47:00Z", "resolved"),
     )
-    api = SiteViews(site(record), NOW).status_page().groups[0].components[0]
+    api = views(record).status_page().groups[0].components[0]
     cell = next(cell for cell in api.cells if cell.day.day == date(2026, 11, 3))
     assert cell.label == "3 Nov 2026: 47 min partial outage: Title of errors"
     assert cell.state is ComponentState.PARTIAL_OUTAGE
@@ -115,7 +128,8 @@ def test_the_past_days_list_what_touched_each_day_newest_first():
         ("2026-11-08T23:00:00Z", "investigating"),
         ("2026-11-09T01:00:00Z", "resolved"),
     )
-    days = recent_days(site(across_midnight), NOW, 7)
+    days = derive_snapshot(site(across_midnight), NOW).recent_days
+    assert len(days) == 7
     assert [d.day for d in days][:3] == [date(2026, 11, 10), date(2026, 11, 9), date(2026, 11, 8)]
     assert {d.day: [r.id for r in d.records] for d in days if d.records} == {
         date(2026, 11, 9): ["late"],
@@ -141,7 +155,7 @@ def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
             ],
         }
     )
-    view = SiteViews(site(record), NOW).record_page(record)
+    view = record_page(record)
     assert view.duration == timedelta(hours=1, minutes=5)
     assert [(a.component.id, a.worst_state, a.current_state) for a in view.affected] == [
         ("api", ComponentState.MAJOR_OUTAGE, ComponentState.OPERATIONAL),
@@ -152,7 +166,7 @@ def test_an_incident_page_has_its_span_worst_states_and_updates_newest_first():
 
 def test_an_open_incident_has_no_end_yet():
     record = incident("open", "minor", ["api"], ("2026-11-10T09:00:00Z", "investigating"))
-    view = SiteViews(site(record), NOW).record_page(record)
+    view = record_page(record)
     assert (view.ended_at, view.duration) == (None, None)
 
 
@@ -166,7 +180,7 @@ def test_an_open_incident_has_no_end_yet():
 )
 def test_a_maintenance_page_shows_how_far_through_its_window_it_is(now, progress):
     record = maintenance("work", "2026-11-10T11:00:00Z", "2026-11-10T13:00:00Z")
-    assert SiteViews(site(record), now).record_page(record).window_progress == progress
+    assert record_page(record, now).window_progress == progress
 
 
 def test_a_maintenance_completed_before_its_window_has_a_full_progress_bar():
@@ -181,7 +195,7 @@ def test_a_maintenance_completed_before_its_window_has_a_full_progress_bar():
             "updates": [{"at": "2026-11-09T09:00:00Z", "status": "completed", "body": "Done."}],
         }
     )
-    view = SiteViews(site(record), NOW).record_page(record)
+    view = record_page(record)
     assert (view.started_at, view.window_progress) == (record.ended_at, 1.0)
 
 
@@ -191,7 +205,7 @@ def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_s
         for n, (month, day) in enumerate([(9, 1), (9, 2), (10, 1), (10, 2), (11, 1)])
     ]
     upcoming = maintenance("next", "2026-12-01T02:00:00Z", "2026-12-01T04:00:00Z")
-    pages = SiteViews(site(*records, upcoming), NOW).history_pages(page_size=2)
+    pages = views(*records, upcoming).history_pages(page_size=2)
     assert [(p.number, p.count) for p in pages] == [(1, 3), (2, 3), (3, 3)]
     assert [(m.month, [r.id for r in m.records]) for m in pages[0].months] == [
         (date(2026, 11, 1), ["r4"]),
@@ -201,7 +215,7 @@ def test_history_is_newest_first_by_month_in_pages_and_leaves_out_what_has_not_s
 
 
 def test_history_of_an_empty_site_is_one_empty_page():
-    assert [(p.number, p.months) for p in SiteViews(site(), NOW).history_pages()] == [(1, ())]
+    assert [(p.number, p.months) for p in views().history_pages()] == [(1, ())]
 
 
 @pytest.mark.parametrize(

@@ -191,16 +191,22 @@ def add_update(
     components: dict[str, str] | None = None,
     at: datetime,
 ) -> Written:
-    """Append an update to an incident or a maintenance; named components join its list."""
+    """Append an update to an incident or a maintenance; named components join its list.
+
+    A component that joins an incident under way joins at this update (see the state rules);
+    when the incident's first update names no component, its listed components' implied states
+    are written into that first update, so that the rule can tell them from the newcomer.
+    """
     record = workspace.find(reference, prefer_open_at=at)
     path = workspace.path_of(record)
     document, yaml = _load_for_edit(path)
     update = _update(at, status, message)
     if components:
         listed = document.setdefault("components", _flow_list([]))
-        for component_id in components:
-            if component_id not in listed:
-                listed.append(component_id)
+        joining = [component_id for component_id in components if component_id not in listed]
+        if joining and listed and isinstance(record, Incident):
+            _write_first_states(document, record)
+        listed.extend(joining)
         update.insert(2, "components", _flow_map(components))
     document.setdefault("updates", CommentedSeq()).append(update)
     return _write_edit(workspace, path, record.id, document, yaml)
@@ -242,6 +248,18 @@ def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) ->
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def _write_first_states(document: CommentedMap, incident: Incident) -> None:
+    """Make explicit the states the incident's first update implies for its listed components,
+    when that update names none."""
+    first = incident.timeline[0]
+    if first.components:
+        return
+    index = incident.updates.index(first)
+    implied = incident.impact.implied_state.value
+    states = {component_id: implied for component_id in incident.components}
+    document["updates"][index].insert(2, "components", _flow_map(states))
+
+
 def _component_names(workspace: Workspace, components: list[str]) -> list[str]:
     known = {component.id: component.name for component in workspace.settings.components}
     return [known.get(component_id, component_id) for component_id in components]

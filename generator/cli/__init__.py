@@ -534,10 +534,23 @@ def _die_of(interruption: Interrupted, target: Path) -> NoReturn:
     sys.exit(128 + interruption.signum)  # where the signal does not end the process
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives, not when it was made."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging's own contract: never raise from emit
+            self.handleError(record)
+
+
+_MKDOCS_LOG = _StderrHandler()
+_MKDOCS_LOG.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+
+
 def _show_mkdocs_log() -> None:
     """MkDocs logs through 'mkdocs'; without its own CLI, nothing would print its warnings."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
+    if _MKDOCS_LOG not in logger.handlers:
+        logger.addHandler(_MKDOCS_LOG)
     logger.setLevel(logging.INFO)

@@ -238,15 +238,26 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
     if now.utcoffset() is None:
         raise ValueError("now must carry a timezone, such as datetime(..., tzinfo=UTC)")
     settings = site.settings
-    posted = [record for record in (posted_by(record, now) for record in site.records) if record]
-    first_instant = min((_first_instant(record) for record in posted), default=None)
+    # States come from the records as written: an update sets nothing before its time, but
+    # when a component joins an incident is the record's, so the past never changes later.
+    # Everything shown comes from the records as posted by now.
+    posted = {
+        record.id: shown for record in site.records if (shown := posted_by(record, now)) is not None
+    }
+    first_instant = min((_first_instant(record) for record in posted.values()), default=None)
     history_start = _history_start(now, settings, first_instant)
     intervals = {
-        component_id: tuple(state_intervals(posted, component_id, history_start, now))
+        component_id: tuple(state_intervals(site.records, component_id, history_start, now))
         for component_id in settings.component_ids
     }
-    states = component_states_at(posted, settings.component_ids, now)
-    facts = _with_relations([_record_facts(record, now) for record in posted])
+    states = component_states_at(site.records, settings.component_ids, now)
+    facts = _with_relations(
+        [
+            _record_facts(record, posted[record.id], now)
+            for record in site.records
+            if record.id in posted
+        ]
+    )
     records = tuple(sorted(facts, key=lambda item: (item.started_at, item.id)))
     return Snapshot(
         site=site,
@@ -317,13 +328,17 @@ def last_state_change(
 
 
 # -- one record -----------------------------------------------------------------------------------
-def _record_facts(record: Record, now: datetime) -> RecordFacts:
+def _record_facts(record: Record, posted: Record, now: datetime) -> RecordFacts:
+    """The facts of ``record`` at ``now``; ``posted`` is the record as posted by then."""
     if isinstance(record, Incident):
-        return _incident_facts(record, now)
-    return _maintenance_facts(record, now)
+        assert isinstance(posted, Incident)
+        return _incident_facts(record, posted, now)
+    assert isinstance(posted, Maintenance)
+    return _maintenance_facts(posted, now)
 
 
-def _incident_facts(incident: Incident, now: datetime) -> RecordFacts:
+def _incident_facts(written: Incident, incident: Incident, now: datetime) -> RecordFacts:
+    """``written`` is the incident as written, ``incident`` as posted by ``now``."""
     status = incident.status_at(now)
     resolved_at = incident.resolved_at if status is IncidentStatus.RESOLVED else None
     return RecordFacts(
@@ -332,8 +347,8 @@ def _incident_facts(incident: Incident, now: datetime) -> RecordFacts:
         started_at=incident.started_at,
         ended_at=resolved_at,
         updated_at=incident.timeline[-1].at,
-        affected=_worst_states(incident, incident.started_at, resolved_at or now),
-        changes=tuple(_changes(incident, index) for index in range(len(incident.timeline))),
+        affected=_worst_states(written, incident.started_at, resolved_at or now),
+        changes=tuple(_changes(written, index) for index in range(len(incident.timeline))),
         monitoring_at=monitoring_since(incident),
         window_progress=None,
         postmortem=_published_postmortem(incident, resolved_at, now),
@@ -377,7 +392,8 @@ def _worst_states(
 
 
 def _changes(incident: Incident, index: int) -> tuple[ComponentChange, ...]:
-    """What the ``index``-th update (in time order) did to the components it names."""
+    """What the ``index``-th update (in time order) did to the components it names; the updates
+    posted by now come first in time order, so their indices are the same as written."""
     update = incident.timeline[index]
     if not update.components:
         return ()
@@ -413,7 +429,8 @@ def _published_postmortem(
     if not published:
         return None
     stage = max(published, key=lambda stage: stage.rank)
-    contents = {out: incident.postmortem.as_published_at(out) for out in published}
+    public = incident.postmortem.public()  # already so from load_site; never trust a caller
+    contents = {out: public.as_published_at(out) for out in published}
     upcoming = None
     if stage.next is not None:
         due_at = stage.next.due(resolved_at) if resolved_at is not None else None

@@ -1,10 +1,11 @@
 """Component states over time: one set of rules, a function of (records, instant).
 
-- An update that names components sets their states from its ``at`` (inclusive); a component
-  joins the incident at the first update that names it, in the state that update gives.
-- A component the incident lists but no update names takes the state the incident's impact
-  implies (minor: degraded performance, major: partial outage, critical: major outage) for as
-  long as the incident is open.
+- An update that names components sets their states from its ``at`` (inclusive).
+- A component the incident lists is in the state the incident's impact implies (minor: degraded
+  performance, major: partial outage, critical: major outage) from its first update until an
+  update names it; except that when the first update names components, one it does not name
+  joins the incident at the first later update that names it, in the state that update gives
+  (so a component added to an incident under way was not affected before it was added).
 - An incident is open from its first update until an update resolves it; a resolved incident
   gives its components back (operational), and an update after that reopens it.
 - A component's state is the worst over the open incidents, or under maintenance inside a
@@ -24,8 +25,8 @@ from generator.model.records import Incident, IncidentStatus, IncidentUpdate, Re
 def incident_states_at(incident: Incident, instant: datetime) -> dict[str, ComponentState]:
     """The state this incident gives each component it lists; empty when it is not open.
 
-    Only ``incident``'s own updates count, so the snapshot passes the incident as posted by now:
-    an update still to come changes nothing before its time.
+    Only updates posted by ``instant`` set a state; when a component joins is the record's
+    (an update still to come names it), so the past never changes when that update is due.
     """
     if not incident.is_open_at(instant):
         return {}
@@ -41,14 +42,23 @@ def states_before_update(incident: Incident, index: int) -> dict[str, ComponentS
     return _states_after(incident, earlier)
 
 
+def joining_components(incident: Incident) -> frozenset[str]:
+    """The components that join the incident under way: its first update names components but
+    not these, and a later update names them."""
+    first = incident.timeline[0].components
+    if not first:
+        return frozenset()
+    named = {component_id for update in incident.updates for component_id in update.components}
+    return frozenset(c for c in incident.components if c in named and c not in first)
+
+
 def _states_after(
     incident: Incident, updates: Iterable[IncidentUpdate]
 ) -> dict[str, ComponentState]:
-    """The states once ``updates`` are applied: a component no update of the incident names is
-    in the state the impact implies; the others join at the first update naming them."""
-    named = {component_id for update in incident.updates for component_id in update.components}
-    unnamed = [component_id for component_id in incident.components if component_id not in named]
-    states = dict.fromkeys(unnamed, incident.impact.implied_state)
+    """The states once ``updates`` are applied (see the module's rules)."""
+    joining = joining_components(incident)
+    implied = incident.impact.implied_state
+    states = {c: implied for c in incident.components if c not in joining}
     for update in updates:
         states.update(update.components)
     return states

@@ -34,6 +34,7 @@ from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
 from generator.render.csp import inline_code, with_content_security_policy
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
 from generator.render.pages import UrlFor
+from generator.render.palette import palette_css
 from generator.validate.site import Site, load_site
 from generator.write.files import write_files
 
@@ -41,6 +42,7 @@ log = logging.getLogger("mkdocs.plugins.flare")
 
 ASSETS = ("flare.css", "flare.js")
 ASSETS_DIR = "assets/flare"
+PALETTE = "palette.css"  # generated from the core's palette
 
 
 def page_source(title: str) -> str:
@@ -109,6 +111,7 @@ class FlarePlugin(BasePlugin):
                 "read away from the site and need the full address of its pages"
             ) from None
         self.snapshot = derive_snapshot(site, now)
+        config.extra_css.append(f"{ASSETS_DIR}/{PALETTE}")
         config.extra_css.append(f"{ASSETS_DIR}/flare.css")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
@@ -137,6 +140,7 @@ class FlarePlugin(BasePlugin):
         for name in ASSETS:
             asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
+        files.append(File.generated(config, f"{ASSETS_DIR}/{PALETTE}", content=palette_css()))
         return files
 
     def on_page_content(

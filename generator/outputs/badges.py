@@ -7,10 +7,10 @@ Verdana 11px text with a faint shadow.
 
 Widths come from a table of Verdana's advance widths at 11px, a little generous, and each text
 also carries ``textLength`` so that a renderer with another font fits it to the same width
-instead of letting it spill over. The colours are the site's own state colours (flare.css), all
-dark enough for white text (WCAG AA, 4.5:1). The document is built with ElementTree, so every
-name is escaped on the way out, and it names itself for screen readers (``role="img"``, an
-``aria-label`` and a ``<title>``).
+instead of letting it spill over. The colours are the site's own light palette
+(:mod:`generator.render.palette`), all dark enough for white text (WCAG AA, 4.5:1). The document
+is built with ElementTree, so every name is escaped on the way out, and it names itself for
+screen readers (``role="img"``, an ``aria-label`` and a ``<title>``).
 """
 
 from __future__ import annotations
@@ -24,19 +24,12 @@ from generator.model.components import ComponentState
 from generator.render.format import SHORT_STATE_LABELS
 from generator.render.links import BADGES, SiteLinks
 from generator.render.markup import xml_text
+from generator.render.palette import LIGHT
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 OVERALL_BADGE = "status"
 OVERALL_LABEL = "status"
 
-# The light palette's state colours in flare.css; white on each is at least 4.5:1.
-COLOURS = {
-    ComponentState.OPERATIONAL: "#1a7f37",
-    ComponentState.UNDER_MAINTENANCE: "#0969da",
-    ComponentState.DEGRADED_PERFORMANCE: "#8a5c00",
-    ComponentState.PARTIAL_OUTAGE: "#bc4c00",
-    ComponentState.MAJOR_OUTAGE: "#cf222e",
-}
 LABEL_COLOUR = "#555"
 
 HEIGHT = 20
@@ -189,7 +182,7 @@ def badge_svg(label: str, state: ComponentState) -> bytes:
         svg,
         "path",
         {
-            "fill": COLOURS[state],
+            "fill": LIGHT.states[state],
             "d": f"M{label_width} 0H{width - r}A{r} {r} 0 0 1 {width} {r}V{HEIGHT - r}"
             f"A{r} {r} 0 0 1 {width - r} {HEIGHT}H{label_width}Z",
         },

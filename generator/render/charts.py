@@ -26,6 +26,7 @@ from markupsafe import Markup
 from generator.derive.reliability import IMPACTS_WORST_FIRST, MonthFigures, ReliabilityReport
 from generator.model.records import Impact
 from generator.render.format import format_month
+from generator.render.palette import LIGHT
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -42,8 +43,8 @@ GAP = 0.25  # the share of a bar's slot left empty between bars
 CHAR_WIDTH = 7.2  # a generous average advance at FONT_SIZE, to lay out the legend
 
 TEXT_COLOUR = "currentColor"  # the page's text colour, inline; black on its own
-GRID_COLOUR = "#d0d7de"  # --flare-line
-BACKGROUND = "#ffffff"
+GRID_COLOUR = LIGHT.line
+BACKGROUND = LIGHT.background
 
 
 @dataclass(frozen=True)
@@ -314,15 +315,10 @@ def _serialise(svg: ET.Element) -> str:
 
 # -- the reliability report's charts --------------------------------------------------------------
 UPTIME_FLOORS = (99.9, 99.5, 99.0, 98.0, 95.0, 90.0, 80.0, 50.0, 0.0)  # percent
-UPTIME_COLOUR = "#0969da"  # --flare-chart-uptime in the light palette: 5.2:1 on white
-# Bottom to top: the worst at the base, where stacks are easiest to compare. The light palette's
-# impact colours (flare.css), each at least 4.5:1 on white.
-IMPACT_COLOURS = {
-    Impact.CRITICAL: "#cf222e",
-    Impact.MAJOR: "#bc4c00",
-    Impact.MINOR: "#8a5c00",
-    Impact.NONE: "#57606a",
-}
+UPTIME_COLOUR = LIGHT.chart_uptime  # 5.2:1 on white
+# Bottom to top: the worst at the base, where stacks are easiest to compare; each colour at least
+# 4.5:1 on white.
+IMPACT_COLOURS = {impact: LIGHT.impact(impact) for impact in IMPACTS_WORST_FIRST}
 IMPACT_SERIES = tuple(
     Series(impact.value, impact.label, IMPACT_COLOURS[impact]) for impact in IMPACTS_WORST_FIRST
 )

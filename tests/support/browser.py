@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
+# A slow, loaded machine may take long to start the browser or load a page: a generous deadline.
+BROWSER_DEADLINE_MS = 120_000
 # What Chromium needs to run headless as root in a container, and to stay off the network.
 CHROMIUM_ARGS = [
     "--headless",
@@ -71,7 +73,10 @@ def launch() -> Iterator[Browser]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            timeout=BROWSER_DEADLINE_MS,
         )
         try:
             yield browser
@@ -245,8 +250,8 @@ def open_page(
     cdp.send("Audits.enable")
 
     try:
-        page.goto(url, wait_until="load", timeout=30_000)
-        page.wait_for_load_state("networkidle", timeout=10_000)
+        page.goto(url, wait_until="load", timeout=BROWSER_DEADLINE_MS)
+        page.wait_for_load_state("networkidle", timeout=BROWSER_DEADLINE_MS)
         page.wait_for_timeout(settle_ms)  # late console messages and issues
         if screenshot:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
