@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, flare
+from conftest import EXAMPLE_NOW, REPO, flare
 from generator.mkdocs_plugin.plugin import FlarePlugin
 from generator.render.csp import (
     META_START,
@@ -222,16 +222,14 @@ def test_a_page_without_a_head_start_tag_is_refused():
         with_content_security_policy("<p>no head</p>")
 
 
-def test_the_plugin_leaves_the_policy_out_under_serve_whose_live_reload_script_is_inline(
-    example_site,
-):
+def test_the_plugin_leaves_the_policy_out_under_serve_whose_live_reload_script_is_inline():
     page = "<!doctype html><html><head><title>T</title></head><body></body></html>"
     serving = FlarePlugin()
     serving.on_startup(command="serve", dirty=False)
     assert serving.on_post_template(page, template_name="404.html", config=None) == page
     building = FlarePlugin()
     building.on_startup(command="build", dirty=False)
-    building.site = example_site
+    assert building.load_config({}, str(REPO / "mkdocs.yml")) == ([], [])
     assert META_START in building.on_post_template(page, template_name="404.html", config=None)
     assert building.on_post_template("<urlset/>", template_name="sitemap.xml", config=None) == (
         "<urlset/>"

@@ -29,7 +29,13 @@ from generator.errors import InvalidSite
 from generator.load.settings import SiteSettings
 from generator.model.components import Component
 from generator.model.records import Impact, Incident, Maintenance
-from generator.render.format import format_hours, format_money, format_month, format_rate
+from generator.render.format import (
+    format_hours,
+    format_money,
+    format_month,
+    format_rate,
+    metric_source,
+)
 from generator.render.links import reliability_page_path
 from generator.render.pages import Renderer
 from generator.validate.site import Site, load_site
@@ -314,8 +320,8 @@ def test_milestones_give_every_metric_and_time_to_resolve_falls_back_to_the_upda
     resolve = rows[Metric.TIME_TO_RESOLVE]
     assert resolve.values == (minutes(20), minutes(45), minutes(70))
     assert resolve.from_updates == 2
-    assert "for 1 incident;" in report.time_to_resolve.source
-    assert "for 2 incidents without those milestones" in report.time_to_resolve.source
+    assert "for 1 incident;" in metric_source(report.time_to_resolve)
+    assert "for 2 incidents without those milestones" in metric_source(report.time_to_resolve)
 
 
 def test_an_open_incident_has_no_time_to_resolve():

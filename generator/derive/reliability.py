@@ -50,8 +50,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from generator.derive.metrics import Metric, incident_metrics
-from generator.derive.state import StateInterval
-from generator.derive.uptime import DOWNTIME_WEIGHTS, UPTIME_RULE, day_bounds
+from generator.derive.uptime import UPTIME_RULE, day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Priority
 from generator.model.records import Impact, Incident
@@ -74,10 +73,6 @@ PERCENTILE_DEFINITION = (
     "shortest to longest, so at least 90% of the incidents took no longer; with fewer than 10 "
     "incidents it is the longest."
 )
-MILESTONE_SOURCES = {
-    Metric.TIME_TO_DETECT: "From post-mortem milestones only: impact started to detected.",
-    Metric.TIME_TO_MITIGATE: "From post-mortem milestones only: impact started to mitigated.",
-}
 MTBF_DEFINITION = (
     "Mean time between failures: the time up in the window (the window minus downtime, as in "
     "uptime) divided by the number of failures. A failure is an incident that began in the "
@@ -132,7 +127,6 @@ class DurationRow:
     metric: Metric
     by_impact: dict[Impact, DurationStats]
     overall: DurationStats  # every impact together
-    source: str  # where the durations come from, for the footnote
 
     @property
     def label(self) -> str:
@@ -376,19 +370,6 @@ class ReliabilityReports:
         )
 
 
-def weighted_downtime(
-    intervals: Iterable[StateInterval], start: datetime, end: datetime
-) -> timedelta:
-    """Downtime between ``start`` and ``end``, a minute of partial outage counting 0.3 of one."""
-    total = timedelta(0)
-    for interval in intervals:
-        weight = DOWNTIME_WEIGHTS.get(interval.state, 0.0)
-        overlap = min(interval.end, end) - max(interval.start, start)
-        if weight and overlap > timedelta(0):
-            total += overlap * weight
-    return total
-
-
 def incident_durations(
     facts: RecordFacts, postmortem: Postmortem | None
 ) -> dict[Metric, tuple[timedelta, bool]]:
@@ -424,32 +405,12 @@ def duration_rows(
             sum(1 for _, from_updates in found if from_updates),
         )
 
-    rows = []
-    for metric in REPORTED_METRICS:
-        overall = stats(metric, None)
-        if metric is Metric.TIME_TO_RESOLVE:
-            from_milestones = overall.n - overall.from_updates
-            source = (
-                f"From post-mortem milestones (impact started to resolved) for "
-                f"{_incidents(from_milestones)}; from the updates (first update to the one that "
-                f"resolved it) for {_incidents(overall.from_updates)} without those milestones."
-                " Incidents still open are not counted."
-            )
-        else:
-            source = MILESTONE_SOURCES[metric]
-        rows.append(
-            DurationRow(
-                metric,
-                {impact: stats(metric, impact) for impact in Impact},
-                overall,
-                source,
-            )
+    return [
+        DurationRow(
+            metric, {impact: stats(metric, impact) for impact in Impact}, stats(metric, None)
         )
-    return rows
-
-
-def _incidents(count: int) -> str:
-    return f"{count} incident" if count == 1 else f"{count} incidents"
+        for metric in REPORTED_METRICS
+    ]
 
 
 def open_action_items(

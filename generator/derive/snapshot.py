@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from generator.derive.metrics import MetricValue, incident_metrics
 from generator.derive.reliability import ReliabilityReports
@@ -37,7 +38,7 @@ from generator.derive.state import (
     states_before_update,
     worst,
 )
-from generator.derive.uptime import DayUptime, daily_uptime, day_bounds
+from generator.derive.uptime import DayUptime, daily_uptime, day_bounds, uptime_ratio
 from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
 from generator.model.postmortem import Postmortem, Stage
@@ -52,7 +53,8 @@ from generator.model.records import (
 )
 from generator.validate.site import Site
 
-YEAR_DAYS = 365  # the daily uptime kept for each component: the longest window any page shows
+UPTIME_WINDOWS = (30, 90, 365)  # days over which each component's uptime is given
+YEAR_DAYS = max(UPTIME_WINDOWS)  # the daily uptime kept for each component
 RECENT_DAYS = 7  # the days the status page lists, today included
 
 Update = IncidentUpdate | MaintenanceUpdate
@@ -89,6 +91,7 @@ class PublishedPostmortem:
     stage_contents: Mapping[Stage, Postmortem]  # what each of those stages published
     metrics: tuple[MetricValue, ...]
     next: StageDue | None  # None once the full analysis is out
+    overdue: tuple[bool, ...]  # for each of the content's action items, whether it is overdue
 
     @property
     def published_at(self) -> datetime:
@@ -164,6 +167,7 @@ class Snapshot:
     group_states: Mapping[str | None, ComponentState]  # the worst of each group's, None: no group
     intervals: Mapping[str, tuple[StateInterval, ...]]  # from history_start up to now
     days: Mapping[str, tuple[DayUptime, ...]]  # the last YEAR_DAYS days, oldest first
+    uptime: Mapping[str, Mapping[int, float]]  # component id -> days of UPTIME_WINDOWS -> uptime
     last_changes: Mapping[str, datetime | None]  # None: never changed since the first record
     first_instant: datetime | None  # the earliest instant any record states by now
     history_start: datetime
@@ -251,9 +255,13 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
         for component_id in settings.component_ids
     }
     states = component_states_at(site.records, settings.component_ids, now)
+    days = {
+        component_id: tuple(daily_uptime(history, YEAR_DAYS, now, settings.zone))
+        for component_id, history in intervals.items()
+    }
     facts = _with_relations(
         [
-            _record_facts(record, posted[record.id], now)
+            _record_facts(record, posted[record.id], now, settings.zone)
             for record in site.records
             if record.id in posted
         ]
@@ -269,9 +277,10 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
             for name, members in settings.groups.items()
         },
         intervals=intervals,
-        days={
-            component_id: tuple(daily_uptime(history, YEAR_DAYS, now, settings.zone))
-            for component_id, history in intervals.items()
+        days=days,
+        uptime={
+            component_id: {window: uptime_ratio(year[-window:]) for window in UPTIME_WINDOWS}
+            for component_id, year in days.items()
         },
         last_changes={
             component_id: last_state_change(history, states[component_id], now)
@@ -328,16 +337,18 @@ def last_state_change(
 
 
 # -- one record -----------------------------------------------------------------------------------
-def _record_facts(record: Record, posted: Record, now: datetime) -> RecordFacts:
+def _record_facts(record: Record, posted: Record, now: datetime, zone: ZoneInfo) -> RecordFacts:
     """The facts of ``record`` at ``now``; ``posted`` is the record as posted by then."""
     if isinstance(record, Incident):
         assert isinstance(posted, Incident)
-        return _incident_facts(record, posted, now)
+        return _incident_facts(record, posted, now, zone)
     assert isinstance(posted, Maintenance)
     return _maintenance_facts(posted, now)
 
 
-def _incident_facts(written: Incident, incident: Incident, now: datetime) -> RecordFacts:
+def _incident_facts(
+    written: Incident, incident: Incident, now: datetime, zone: ZoneInfo
+) -> RecordFacts:
     """``written`` is the incident as written, ``incident`` as posted by ``now``."""
     status = incident.status_at(now)
     resolved_at = incident.resolved_at if status is IncidentStatus.RESOLVED else None
@@ -351,7 +362,7 @@ def _incident_facts(written: Incident, incident: Incident, now: datetime) -> Rec
         changes=tuple(_changes(written, index) for index in range(len(incident.timeline))),
         monitoring_at=monitoring_since(incident),
         window_progress=None,
-        postmortem=_published_postmortem(incident, resolved_at, now),
+        postmortem=_published_postmortem(incident, resolved_at, now, zone),
     )
 
 
@@ -421,7 +432,7 @@ def monitoring_since(incident: Incident) -> datetime | None:
 
 
 def _published_postmortem(
-    incident: Incident, resolved_at: datetime | None, now: datetime
+    incident: Incident, resolved_at: datetime | None, now: datetime, zone: ZoneInfo
 ) -> PublishedPostmortem | None:
     if incident.postmortem is None:
         return None
@@ -435,12 +446,14 @@ def _published_postmortem(
     if stage.next is not None:
         due_at = stage.next.due(resolved_at) if resolved_at is not None else None
         upcoming = StageDue(stage.next, due_at, due_at is not None and due_at < now)
+    today = now.astimezone(zone).date()
     return PublishedPostmortem(
         stage=stage,
         published=tuple(published.items()),
         stage_contents=contents,
         metrics=tuple(incident_metrics(contents[stage])),
         next=upcoming,
+        overdue=tuple(item.is_overdue(today) for item in contents[stage].action_items),
     )
 
 

@@ -40,10 +40,7 @@ class DayUptime:
     def downtime(self) -> timedelta:
         """Time down, with partial outage weighted."""
         return sum(
-            (
-                spent * DOWNTIME_WEIGHTS.get(state, 0.0)
-                for state, spent in self.time_in_state.items()
-            ),
+            (downtime_of(state, spent) for state, spent in self.time_in_state.items()),
             timedelta(0),
         )
 
@@ -57,6 +54,23 @@ class DayUptime:
     @property
     def worst(self) -> ComponentState:
         return worst(*self.time_in_state)
+
+
+def downtime_of(state: ComponentState, spent: timedelta) -> timedelta:
+    """How much of ``spent`` in ``state`` counts as down: the uptime rule, written once."""
+    return spent * DOWNTIME_WEIGHTS.get(state, 0.0)
+
+
+def weighted_downtime(
+    intervals: Iterable[StateInterval], start: datetime, end: datetime
+) -> timedelta:
+    """Downtime between ``start`` and ``end`` in a component's state ``intervals``."""
+    total = timedelta(0)
+    for interval in intervals:
+        overlap = min(interval.end, end) - max(interval.start, start)
+        if overlap > timedelta(0):
+            total += downtime_of(interval.state, overlap)
+    return total
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

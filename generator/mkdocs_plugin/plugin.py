@@ -84,7 +84,10 @@ class FlarePlugin(BasePlugin):
                 self.settings = settings_from_options(options, Path("mkdocs.yml"))
         except InvalidSite as invalid:
             folder = Path(config_file_path).parent if config_file_path else None
-            return [("components", ConfigValidationError("\n" + invalid.report(folder)))], []
+            return [
+                (_option_name(error.field), ConfigValidationError(error.format(folder)))
+                for error in invalid.errors
+            ], []
         return [], []
 
     # -- lifecycle, in the order MkDocs calls it -------------------------------------------------
@@ -241,3 +244,9 @@ class FlarePlugin(BasePlugin):
             return get_relative_url(target.url, page.url)
 
         return url_for
+
+
+def _option_name(field: str) -> str:
+    """``timezone`` for ``plugins[0].flare.timezone``: the option as MkDocs names it."""
+    _, found, option = field.partition(".flare.")
+    return option if found else field or "flare"

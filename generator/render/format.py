@@ -10,7 +10,14 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from generator.derive.metrics import Metric
+from generator.derive.reliability import DurationRow
 from generator.model.components import ComponentState
+
+MILESTONE_SOURCES = {
+    Metric.TIME_TO_DETECT: "From post-mortem milestones only: impact started to detected.",
+    Metric.TIME_TO_MITIGATE: "From post-mortem milestones only: impact started to mitigated.",
+}
 
 OVERALL_LABELS = {
     ComponentState.OPERATIONAL: "All systems operational",
@@ -30,22 +37,36 @@ SHORT_STATE_LABELS = {
 }
 
 
+def metric_source(row: DurationRow) -> str:
+    """Where a reliability report's durations of one metric come from, for its footnote."""
+    if row.metric is not Metric.TIME_TO_RESOLVE:
+        return MILESTONE_SOURCES[row.metric]
+    from_updates = row.overall.from_updates
+    return (
+        "From post-mortem milestones (impact started to resolved) for "
+        f"{plural(row.overall.n - from_updates, 'incident')}; from the updates (first update to "
+        f"the one that resolved it) for {plural(from_updates, 'incident')} without those "
+        "milestones. Incidents still open are not counted."
+    )
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``1 record``, ``2 records``: a count with its noun in the right number."""
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def format_date(day: date | datetime, zone: ZoneInfo | None = None) -> str:
-    """``3 Nov 2026``; an instant is shown on its date in ``zone``."""
+    """``3 Nov 2026``; an instant is shown on its date in ``zone``, which it then needs."""
     if isinstance(day, datetime):
+        if zone is None:
+            raise ValueError("an instant's date depends on the timezone: give the site's")
         day = day.astimezone(zone).date()
     return f"{day.day} {day:%b %Y}"
 
 
 def format_time(instant: datetime, zone: ZoneInfo) -> str:
     """``3 Nov 2026, 14:05 UTC``: an instant in the site's timezone, with the zone's name."""
-    local = instant.astimezone(zone)
-    return f"{format_date(local)}, {format_clock(instant, zone)}"
+    return f"{format_date(instant, zone)}, {format_clock(instant, zone)}"
 
 
 def format_clock(instant: datetime, zone: ZoneInfo) -> str:

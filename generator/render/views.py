@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from generator.derive.metrics import MetricValue
 from generator.derive.snapshot import PublishedPostmortem, RecordFacts, Snapshot, StageDue
-from generator.derive.uptime import UPTIME_RULE, DayUptime, uptime_ratio
+from generator.derive.uptime import UPTIME_RULE, DayUptime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Stage, TimelineEvent
 from generator.model.records import (
@@ -26,9 +26,8 @@ from generator.model.records import (
 )
 from generator.render.format import OVERALL_LABELS, format_date, format_duration
 
-UPTIME_DAYS = 90
+UPTIME_DAYS = 90  # the home page's uptime bars; one of the snapshot's UPTIME_WINDOWS
 HISTORY_PAGE_SIZE = 25
-COMPONENT_UPTIME_WINDOWS = (30, 90, 365)
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
@@ -286,13 +285,10 @@ class SiteViews:
         return pages
 
     def component_page(self, component: Component) -> ComponentPage:
-        year = self.snapshot.days[component.id]
         touching = self.snapshot.touching(component.id)
         return ComponentPage(
             status=self.component_status(component),
-            uptime_by_window={
-                days: uptime_ratio(year[-days:]) for days in COMPONENT_UPTIME_WINDOWS
-            },
+            uptime_by_window=self.snapshot.uptime[component.id],
             records=_records(touching),
             durations={facts.id: facts.duration for facts in touching},
         )
@@ -306,7 +302,7 @@ class SiteViews:
             component,
             self.snapshot.states[component.id],
             tuple(cells),
-            uptime_ratio(c.day for c in cells),
+            self.snapshot.uptime[component.id][UPTIME_DAYS],
         )
 
     def _label(self, day: DayUptime) -> str:
@@ -332,7 +328,6 @@ class SiteViews:
         if published is None:
             raise ValueError(f"{facts.id} has no post-mortem published by {self.now}")
         shown = published.content
-        today = self.now.astimezone(self.snapshot.settings.zone).date()
         related = self.related_incidents(facts)
         return PostmortemPage(
             incident=facts.record,
@@ -345,7 +340,8 @@ class SiteViews:
             metrics=published.metrics,
             timeline=tuple(shown.sorted_timeline),
             action_items=tuple(
-                ActionRow(item, item.is_overdue(today)) for item in shown.action_items
+                ActionRow(item, overdue)
+                for item, overdue in zip(shown.action_items, published.overdue, strict=True)
             ),
             related=related,
             sections=tuple(
