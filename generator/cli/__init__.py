@@ -21,6 +21,7 @@ from generator.derive.clock import build_instant
 from generator.errors import FlareError, InvalidSite, Severity
 from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
 from generator.model.schema import record_schema
+from generator.render.format import plural
 from generator.validate.site import Site, load_site
 from generator.write.staging import Interrupted, build_and_replace
 
@@ -91,8 +92,7 @@ def validate(site_dir: Path, output_format: str) -> None:
     """
     if output_format == "text":
         site = _load_or_exit(site_dir, "nothing was changed")
-        count = len(site.records)
-        click.echo(f"{count} record{'s' if count != 1 else ''} valid.")
+        click.echo(f"{plural(len(site.records), 'record')} valid.")
         return
     config_file = site_dir / CONFIG_NAME
     if not config_file.is_file():
@@ -168,7 +168,7 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
         # as one by the command group; the old site is in place either way.
         reason = str(error).rstrip("!") or type(error).__name__
         _fail(f"the build failed ({reason}); {target} is unchanged.")
-    click.echo(f"Built {len(site.records)} records into {target}")
+    click.echo(f"Built {plural(len(site.records), 'record')} into {target}")
 
 
 @main.command()
