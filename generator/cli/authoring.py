@@ -1,0 +1,253 @@
+"""The authoring commands: new incident or maintenance, update, resolve, postmortem."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from generator.author import edit as authoring
+from generator.cli.common import build_now, fail
+from generator.errors import InvalidSite
+from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
+
+
+class InstantType(click.ParamType):
+    """A date and time with an offset, as records hold them: 2026-11-23T02:40:00Z."""
+
+    name = "TIME"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        try:
+            instant = datetime.fromisoformat(str(value).strip().upper().replace(" ", "T", 1))
+        except ValueError:
+            instant = None
+        if instant is None or instant.utcoffset() is None:
+            self.fail(
+                f"{value!r} is not a date and time with an offset, such as "
+                "2026-11-23T02:40:00Z or 2026-11-23T03:40:00+01:00",
+                param,
+                ctx,
+            )
+        return instant
+
+
+directory_option = click.option(
+    "-C",
+    "--directory",
+    "site_dir",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The folder of the site (holding mkdocs.yml).",
+)
+at_option = click.option(
+    "--at",
+    type=InstantType(),
+    default=None,
+    help="When it happened, with an offset (default: now).",
+)
+message_option = click.option("-m", "--message", help="What readers see, in Markdown.")
+components_option = click.option(
+    "--component",
+    "components",
+    multiple=True,
+    metavar="ID",
+    help="A component it affects (repeat for several).",
+)
+
+
+@click.group()
+def new() -> None:
+    """Start a new incident or maintenance record."""
+
+
+@new.command("incident")
+@click.argument("title")
+@click.option(
+    "--impact",
+    required=True,
+    type=click.Choice([impact.value for impact in Impact]),
+    help="How bad it is for customers.",
+)
+@components_option
+@click.option(
+    "--status",
+    default="investigating",
+    show_default=True,
+    type=click.Choice([status.value for status in IncidentStatus]),
+)
+@message_option
+@at_option
+@directory_option
+def new_incident(
+    title: str,
+    impact: str,
+    components: tuple[str, ...],
+    status: str,
+    message: str | None,
+    at: datetime | None,
+    site_dir: Path,
+) -> None:
+    """Write a new incident with its first update, and print its file and id.
+
+    \b
+    Example:
+      flare new incident "Elevated API errors" --impact major --component api \\
+        -m "Some requests fail with 503 errors. Next update in 30 minutes."
+    """
+    _author(
+        lambda workspace: authoring.new_incident(
+            workspace,
+            title,
+            impact=impact,
+            components=list(components),
+            status=status,
+            message=message,
+            at=at or build_now(),
+        ),
+        site_dir,
+    )
+
+
+@new.command("maintenance")
+@click.argument("title")
+@click.option("--start", required=True, type=InstantType(), help="When the work starts.")
+@click.option("--end", required=True, type=InstantType(), help="When the work ends.")
+@components_option
+@message_option
+@at_option
+@directory_option
+def new_maintenance(
+    title: str,
+    start: datetime,
+    end: datetime,
+    components: tuple[str, ...],
+    message: str | None,
+    at: datetime | None,
+    site_dir: Path,
+) -> None:
+    """Announce planned work on some components, and print its file and id."""
+    _author(
+        lambda workspace: authoring.new_maintenance(
+            workspace,
+            title,
+            start=start,
+            end=end,
+            components=list(components),
+            message=message,
+            at=at or build_now(),
+        ),
+        site_dir,
+    )
+
+
+@click.command()
+@click.argument("reference", metavar="ID")
+@click.option(
+    "--status",
+    required=True,
+    type=click.Choice(list(dict.fromkeys(s.value for s in (*IncidentStatus, *MaintenanceStatus)))),
+    help="The status this update announces.",
+)
+@click.option("-m", "--message", required=True, help="What readers see, in Markdown.")
+@click.option(
+    "--component",
+    "states",
+    multiple=True,
+    metavar="ID=STATE",
+    help="Set a component's state, e.g. api=partial_outage (repeat for several).",
+)
+@at_option
+@directory_option
+def update(
+    reference: str,
+    status: str,
+    message: str,
+    states: tuple[str, ...],
+    at: datetime | None,
+    site_dir: Path,
+) -> None:
+    """Add an update to an incident or a maintenance.
+
+    ID is a record's id, the start of it, or words of its title, as long as only one fits.
+    """
+    components = {}
+    for item in states:
+        component_id, separator, state = item.partition("=")
+        if not separator or not component_id or not state:
+            raise click.BadParameter(
+                f"{item!r} is not ID=STATE, such as api=partial_outage", param_hint="--component"
+            )
+        components[component_id] = state
+    _author(
+        lambda workspace: authoring.add_update(
+            workspace,
+            reference,
+            status=status,
+            message=message,
+            components=components,
+            at=at or build_now(),
+        ),
+        site_dir,
+    )
+
+
+@click.command()
+@click.argument("reference", metavar="ID")
+@message_option
+@at_option
+@directory_option
+def resolve(reference: str, message: str | None, at: datetime | None, site_dir: Path) -> None:
+    """Mark an incident resolved; its components return to operational.
+
+    ID is a record's id, the start of it, or words of its title, as long as only one fits.
+    """
+    _author(
+        lambda workspace: authoring.resolve(
+            workspace, reference, message=message, at=at or build_now()
+        ),
+        site_dir,
+    )
+
+
+@click.command()
+@click.argument("reference", metavar="ID")
+@at_option
+@directory_option
+def postmortem(reference: str, at: datetime | None, site_dir: Path) -> None:
+    """Start an incident's post-mortem, or move it to its next stage.
+
+    Stages: immediate (within 1 hour of resolution), 24h (within 24 hours), analysis (within 7
+    business days). The fields the new stage needs are added as TODO placeholders to fill in.
+    """
+    _author(
+        lambda workspace: authoring.advance_postmortem(workspace, reference, at=at or build_now()),
+        site_dir,
+    )
+
+
+def _author(command, site_dir: Path) -> None:
+    """Run an authoring command; print what it wrote, or why it wrote nothing."""
+    try:
+        written = command(authoring.Workspace.open(site_dir))
+    except InvalidSite as invalid:
+        click.echo(invalid.report(site_dir), err=True)
+        fail("nothing was written.")
+    except authoring.AuthoringError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(diagnostic.format(site_dir), err=True)
+        fail(error.message)
+    except OSError as error:
+        fail(
+            f"cannot write {error.filename or 'the record'}: {error.strerror}; nothing was written."
+        )
+    try:
+        shown = written.path.resolve().relative_to(site_dir.resolve())
+    except ValueError:
+        shown = written.path
+    click.echo(str(shown))
+    click.echo(f"id: {written.record_id}")
