@@ -158,7 +158,8 @@ class DayDigest:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The site at ``now``; build it with :func:`derive_snapshot`."""
+    """The site at ``now``; build it with :func:`derive_snapshot`. What its properties select
+    is worked out once, the first time it is read."""
 
     site: Site
     now: datetime
@@ -178,22 +179,22 @@ class Snapshot:
     def settings(self) -> SiteSettings:
         return self.site.settings
 
-    @property
+    @cached_property
     def overall(self) -> ComponentState:
         return worst(*self.states.values())
 
     def record(self, record_id: str) -> RecordFacts:
         return self._by_id[record_id]
 
-    @property
+    @cached_property
     def incidents(self) -> tuple[RecordFacts, ...]:
         return tuple(facts for facts in self.records if facts.is_incident)
 
-    @property
+    @cached_property
     def maintenances(self) -> tuple[RecordFacts, ...]:
         return tuple(facts for facts in self.records if not facts.is_incident)
 
-    @property
+    @cached_property
     def active_incidents(self) -> tuple[RecordFacts, ...]:
         """Open incidents, the worst impact first, then the newest."""
         return tuple(
@@ -203,11 +204,11 @@ class Snapshot:
             )
         )
 
-    @property
+    @cached_property
     def maintenance_in_progress(self) -> tuple[RecordFacts, ...]:
         return tuple(facts for facts in self.maintenances if facts.is_open)
 
-    @property
+    @cached_property
     def upcoming_maintenance(self) -> tuple[RecordFacts, ...]:
         return tuple(
             sorted(
@@ -216,7 +217,7 @@ class Snapshot:
             )
         )
 
-    @property
+    @cached_property
     def history(self) -> tuple[RecordFacts, ...]:
         """Every record that has started, newest first; upcoming maintenance is not history."""
         return tuple(

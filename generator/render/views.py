@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from generator.derive.metrics import MetricValue
-from generator.derive.snapshot import PublishedPostmortem, RecordFacts, Snapshot, StageDue
+from generator.derive.snapshot import (
+    DayDigest,
+    PublishedPostmortem,
+    RecordFacts,
+    Snapshot,
+    StageDue,
+)
 from generator.derive.uptime import UPTIME_RULE, DayUptime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Stage, TimelineEvent
@@ -57,12 +63,6 @@ class GroupStatus:
     name: str | None
     state: ComponentState  # the worst of its components'
     components: tuple[ComponentStatus, ...]
-
-
-@dataclass(frozen=True)
-class DayDigest:
-    day: date
-    records: tuple[Record, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -240,9 +240,7 @@ class SiteViews:
             maintenance_in_progress=_records(snapshot.maintenance_in_progress),
             upcoming_maintenance=_records(snapshot.upcoming_maintenance),
             groups=groups,
-            recent_days=tuple(
-                DayDigest(digest.day, _records(digest.records)) for digest in snapshot.recent_days
-            ),
+            recent_days=snapshot.recent_days,
         )
 
     def record_page(self, facts: RecordFacts) -> RecordPage:
