@@ -347,7 +347,7 @@ def resolve(page_path: str, href: str) -> str:
 def test_the_records_of_this_site_are_valid_and_warn_of_nothing(site_folder_with_postmortems):
     result = flare("validate", str(site_folder_with_postmortems.root))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "5 records valid."
+    assert result.stdout.strip() == "5 records, 3 components: no errors"
     assert result.stderr == ""
 
 

@@ -25,7 +25,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator.errors import Diagnostic, FlareError, Severity
-from generator.load.settings import SiteSettings, read_settings
+from generator.load.settings import CONFIG_NAME, SiteSettings, find_site_root, read_settings
 from generator.load.yamlsource import parse_yaml_text
 from generator.model.postmortem import STAGE_REQUIREMENTS, Stage
 from generator.model.records import Incident, Maintenance, Record
@@ -75,11 +75,16 @@ class Workspace:
 
     @classmethod
     def open(cls, site_dir: Path) -> Workspace:
-        """The site in ``site_dir``; records that do not validate now are simply not found."""
-        config_file = site_dir / "mkdocs.yml"
-        if not config_file.is_file():
-            raise AuthoringError(f"{site_dir} holds no mkdocs.yml; give the folder of the site")
-        settings = read_settings(config_file)
+        """The site whose folder is ``site_dir`` or holds it; records that do not validate now
+        are simply not found."""
+        root = find_site_root(site_dir)
+        if root is None:
+            raise AuthoringError(
+                f"neither {site_dir} nor any folder above it holds {CONFIG_NAME}; "
+                "run flare inside a status site or give its folder"
+            )
+        site_dir = root
+        settings = read_settings(site_dir / CONFIG_NAME)
         loaded = load_records(settings, site_dir / settings.incidents_dir)
         return cls(site_dir, settings, loaded)
 
@@ -199,7 +204,7 @@ def add_update(
     """
     record = workspace.find(reference, prefer_open_at=at)
     path = workspace.path_of(record)
-    document, yaml = _load_for_edit(path)
+    document, yaml, layout = _load_for_edit(path)
     update = _update(at, status, message)
     if components:
         listed = document.setdefault("components", _flow_list([]))
@@ -209,7 +214,7 @@ def add_update(
         listed.extend(joining)
         update.insert(2, "components", _flow_map(components))
     document.setdefault("updates", CommentedSeq()).append(update)
-    return _write_edit(workspace, path, record.id, document, yaml)
+    return _write_edit(workspace, path, record.id, document, yaml, layout)
 
 
 def resolve(
@@ -226,7 +231,7 @@ def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) ->
     """Start the post-mortem, or move it to its next stage, with placeholders to fill in."""
     incident = workspace.find(reference, Incident)
     path = workspace.path_of(incident)
-    document, yaml = _load_for_edit(path)
+    document, yaml, layout = _load_for_edit(path)
     current = incident.postmortem
     if current is None:
         stage = Stage.IMMEDIATE
@@ -244,7 +249,7 @@ def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) ->
     postmortem["published"][stage.value] = _Instant(format_instant(at))
     for path_in_postmortem in STAGE_REQUIREMENTS[stage]:
         _fill_placeholder(postmortem, path_in_postmortem, incident)
-    return _write_edit(workspace, path, incident.id, document, yaml)
+    return _write_edit(workspace, path, incident.id, document, yaml, layout)
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -353,11 +358,37 @@ def _yaml(indent: int = 4, block_seq_indent: int = 2) -> YAML:
     return yaml
 
 
-def _load_for_edit(path: Path) -> tuple[CommentedMap, YAML]:
-    text = path.read_text(encoding="utf-8")
+@dataclass(frozen=True)
+class _Layout:
+    """How the author's file is laid out in bytes, kept through an edit: CRLF line ends (as a
+    Windows editor writes them) and a UTF-8 byte order mark."""
+
+    crlf: bool = False
+    bom: bool = False
+
+    @classmethod
+    def of(cls, data: bytes) -> _Layout:
+        return cls(crlf=b"\r\n" in data, bom=data.startswith(_BOM))
+
+    def text(self, data: bytes) -> str:
+        """The file as text with LF line ends and no byte order mark."""
+        return data.removeprefix(_BOM).decode("utf-8").replace("\r\n", "\n")
+
+    def encode(self, text: str) -> bytes:
+        data = (text.replace("\n", "\r\n") if self.crlf else text).encode("utf-8")
+        return _BOM + data if self.bom else data
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _load_for_edit(path: Path) -> tuple[CommentedMap, YAML, _Layout]:
+    data = path.read_bytes()
+    layout = _Layout.of(data)
+    text = layout.text(data)
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
     yaml = _yaml(indent or 4, block_seq_indent if block_seq_indent is not None else 2)
-    return yaml.load(text), yaml
+    return yaml.load(text), yaml, layout
 
 
 def _dump(yaml: YAML, document: CommentedMap) -> str:
@@ -382,12 +413,19 @@ def _write_new(workspace: Workspace, title: str, day: datetime, record: Commente
 
 
 def _write_edit(
-    workspace: Workspace, path: Path, record_id: str, document: CommentedMap, yaml: YAML
+    workspace: Workspace,
+    path: Path,
+    record_id: str,
+    document: CommentedMap,
+    yaml: YAML,
+    layout: _Layout,
 ) -> Written:
-    return _validate_and_write(workspace, path, record_id, _dump(yaml, document))
+    return _validate_and_write(workspace, path, record_id, _dump(yaml, document), layout)
 
 
-def _validate_and_write(workspace: Workspace, path: Path, record_id: str, text: str) -> Written:
+def _validate_and_write(
+    workspace: Workspace, path: Path, record_id: str, text: str, layout: _Layout = _Layout()
+) -> Written:
     """Check the new text as `flare validate` would; write it only if it holds."""
     document = parse_yaml_text(text)
     record, diagnostics = validate_document(document, path, workspace.settings)
@@ -404,7 +442,7 @@ def _validate_and_write(workspace: Workspace, path: Path, record_id: str, text: 
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.flare-tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(layout.encode(text))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

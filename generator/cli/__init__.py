@@ -52,7 +52,8 @@ class _Commands(click.Group):
 def main() -> None:
     """Flare: a status page and post-mortems built from incident records kept in git.
 
-    SITE_DIR is the folder holding mkdocs.yml (the current folder by default).
+    SITE_DIR is a folder of the site: the one holding mkdocs.yml, or any folder inside it
+    (the current folder by default), as git finds a repository.
     Exit status: 0 on success, 1 when records are invalid or the build fails, 2 on wrong usage;
     an interrupted build ends by its signal.
     """

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.author import edit as authoring
-from generator.cli.common import build_now, fail
+from generator.cli.common import build_now, directory_option, fail
 from generator.errors import InvalidSite
 from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
 
@@ -35,15 +35,6 @@ class InstantType(click.ParamType):
         return instant
 
 
-directory_option = click.option(
-    "-C",
-    "--directory",
-    "site_dir",
-    default=".",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The folder of the site (holding mkdocs.yml).",
-)
 at_option = click.option(
     "--at",
     type=InstantType(),

@@ -11,12 +11,34 @@ import click
 
 from generator.derive.clock import build_instant
 from generator.errors import FlareError, InvalidSite
+from generator.load.settings import CONFIG_NAME, find_site_root
 from generator.validate.site import Site, load_site
 
-CONFIG_NAME = "mkdocs.yml"
 
-site_dir_argument = click.argument(
-    "site_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+def _site_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """The site's folder: the one given, or the nearest above it holding mkdocs.yml."""
+    root = find_site_root(value)
+    if root is None:
+        raise click.BadParameter(
+            f"neither {value} nor any folder above it holds {CONFIG_NAME}; "
+            "run flare inside a status site or give its folder",
+            ctx,
+            param,
+        )
+    return root
+
+
+SITE_PATH = click.Path(exists=True, file_okay=False, path_type=Path)
+site_dir_argument = click.argument("site_dir", default=".", type=SITE_PATH, callback=_site_root)
+directory_option = click.option(
+    "-C",
+    "--directory",
+    "site_dir",
+    default=".",
+    show_default=True,
+    type=SITE_PATH,
+    callback=_site_root,
+    help="A folder of the site: the one holding mkdocs.yml or any folder inside it.",
 )
 
 
@@ -28,11 +50,9 @@ def build_now() -> datetime:
 
 
 def load_or_exit(site_dir: Path, consequence: str, now: datetime | None = None) -> Site:
-    config_file = site_dir / CONFIG_NAME
-    if not config_file.is_file():
-        raise click.UsageError(f"{site_dir} holds no {CONFIG_NAME}; give the folder of the site")
+    """The site in ``site_dir`` (its root); every error printed and exit 1 when invalid."""
     try:
-        site = load_site(config_file, now or build_now())
+        site = load_site(site_dir / CONFIG_NAME, now or build_now())
     except InvalidSite as invalid:
         click.echo(invalid.report(site_dir), err=True)
         fail(f"{consequence}.")

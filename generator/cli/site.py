@@ -47,13 +47,14 @@ def validate(site_dir: Path, output_format: str) -> None:
     """
     if output_format == "text":
         site = load_or_exit(site_dir, "nothing was changed")
-        click.echo(f"{plural(len(site.records), 'record')} valid.")
+        checked = f"{plural(len(site.records), 'record')}, "
+        checked += f"{plural(len(site.settings.components), 'component')}: no errors"
+        if site.warnings:
+            checked += f", {plural(len(site.warnings), 'warning')}"
+        click.echo(checked)
         return
-    config_file = site_dir / CONFIG_NAME
-    if not config_file.is_file():
-        raise click.UsageError(f"{site_dir} holds no {CONFIG_NAME}; give the folder of the site")
     try:
-        site = load_site(config_file, build_now())
+        site = load_site(site_dir / CONFIG_NAME, build_now())
         diagnostics, records = list(site.warnings), len(site.records)
     except InvalidSite as invalid:
         diagnostics, records = invalid.diagnostics, None

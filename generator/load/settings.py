@@ -118,6 +118,7 @@ class SiteSettings(BaseModel):
         return next(c for c in self.components if c.id == component_id)
 
 
+CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "flare"
 DEFAULT_NAME = "Status"
 
@@ -130,6 +131,16 @@ class SiteConfig:
 
     name: str  # MkDocs' site_name: titles the pages, the feeds, the calendar and the API
     settings: SiteSettings
+
+
+def find_site_root(start: Path) -> Path | None:
+    """The folder holding mkdocs.yml: ``start`` or the nearest folder above it that holds one,
+    as git finds a repository from any folder inside it; None when there is none."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return None
 
 
 def read_config(config_file: Path) -> SiteConfig:
