@@ -141,9 +141,11 @@ def test_an_ambiguous_reference_lists_the_candidates_unless_only_one_is_open(rep
     assert old.returncode == 0, old.stderr
     author(repo, "resolve", "2026-11-16", "--at", "2026-11-16T11:00:00Z")
 
-    picked = author(repo, "update", "api errors", "--status", "monitoring", "-m", "Better.")
-    both_resolved = author(repo, "resolve", "2026-11-23")
-    ambiguous = author(repo, "update", "api errors", "--status", "monitoring", "-m", "Hm.")
+    picked = author(repo, "update", "api errors", "--status", "monitoring", "-m", "Better.",
+                    "--at", "2026-11-23T12:05:00Z")  # fmt: skip
+    both_resolved = author(repo, "resolve", "2026-11-23", "--at", "2026-11-23T12:10:00Z")
+    ambiguous = author(repo, "update", "api errors", "--status", "monitoring", "-m", "Hm.",
+                       "--at", "2026-11-23T12:15:00Z")  # fmt: skip
 
     assert picked.returncode == 0 and "2026-11-23-elevated-api-errors" in picked.stdout
     assert both_resolved.returncode == 0

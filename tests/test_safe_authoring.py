@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import SiteFolder, flare
 
 OPEN_INCIDENT = """\
@@ -68,3 +70,104 @@ def test_a_folder_outside_any_site_is_wrong_usage(tmp_path: Path):
     result = flare("validate", cwd=tmp_path)
     assert result.returncode == 2
     assert "nor any folder above it holds mkdocs.yml" in result.stderr
+
+
+# -- no accidental reopening -----------------------------------------------------------------------
+RESOLVED_WITH_A_POSTMORTEM_TITLE = """\
+title: API outage after a certificate expired
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-10T10:00:00Z
+    status: investigating
+    body: The API is down.
+  - at: 2026-11-10T11:00:00Z
+    status: resolved
+    body: A new certificate is in place.
+"""
+
+
+def test_an_update_to_a_resolved_incident_is_refused_and_names_it(site_folder: SiteFolder):
+    path = site_folder.record("outage.yaml", RESOLVED_WITH_A_POSTMORTEM_TITLE)
+    before = path.read_bytes()
+
+    result = flare("update", "api", "--status", "identified", "-m", "x", cwd=site_folder.root)
+
+    assert result.returncode == 1
+    assert "outage ('API outage after a certificate expired') was resolved at " in result.stderr
+    assert "2026-11-10T11:00:00Z; this update would reopen it" in result.stderr
+    assert "--reopen" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_reopen_reopens_on_purpose_and_says_so(site_folder: SiteFolder):
+    path = site_folder.record("outage.yaml", RESOLVED_WITH_A_POSTMORTEM_TITLE)
+
+    result = flare(
+        "update", "outage", "--status", "investigating", "-m", "It is down again.", "--reopen",
+        "--at", "2026-11-23T11:00:00Z", cwd=site_folder.root,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "reopened outage"
+    assert "    reopened: true\n" in path.read_text(encoding="utf-8")
+    validated = flare("validate", cwd=site_folder.root)
+    assert validated.returncode == 0 and validated.stderr == ""
+
+
+def test_reopen_is_refused_for_an_incident_still_open(site_folder: SiteFolder):
+    site_folder.record("errors.yaml", OPEN_INCIDENT)
+    result = flare(
+        "update", "errors", "--status", "identified", "-m", "x", "--reopen", cwd=site_folder.root
+    )
+    assert result.returncode == 1
+    assert "errors is not resolved" in result.stderr
+
+
+def test_validate_warns_of_an_update_after_the_resolution_not_marked_reopened(
+    site_folder: SiteFolder,
+):
+    site_folder.record(
+        "outage.yaml",
+        RESOLVED_WITH_A_POSTMORTEM_TITLE
+        + "  - at: 2026-11-10T12:00:00Z\n    status: monitoring\n    body: Watching.\n",
+    )
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 0
+    assert (
+        "incidents/outage.yaml:12:13: warning: updates[2].status: this update reopens the "
+        "incident resolved at 2026-11-10T11:00:00+00:00; if that is meant, add reopened: true"
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "where", "message"),
+    [
+        (
+            "  - at: 2026-11-10T12:00:00Z\n    status: resolved\n    body: Fixed, really.\n",
+            "incidents/outage.yaml:12:13: error: updates[2].status",
+            "the incident is already resolved (at 2026-11-10T11:00:00+00:00); one resolution "
+            "is enough: correct that update instead",
+        ),
+        (
+            "  - at: 2026-11-10T11:00:00.500Z\n    status: monitoring\n    body: Copy.\n",
+            "incidents/outage.yaml:11:9: error: updates[2].at",
+            "posted in the same second as updates[1]",
+        ),
+        (
+            "  - at: 2026-11-10T09:00:00Z\n    status: investigating\n    reopened: true\n"
+            "    body: Early.\n",
+            "incidents/outage.yaml:13:15: error: updates[2].reopened",
+            "reopened: true, but the update before it is not a resolution; remove it",
+        ),
+    ],
+    ids=["two resolutions", "two updates in one second", "reopened with nothing to reopen"],
+)
+def test_validate_refuses_updates_that_cannot_all_be_true(
+    site_folder: SiteFolder, extra: str, where: str, message: str
+):
+    site_folder.record("outage.yaml", RESOLVED_WITH_A_POSTMORTEM_TITLE + extra)
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert line.startswith(where) and message in line

@@ -13,13 +13,14 @@ import shlex
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from importlib.metadata import version
 from pathlib import Path
 
 import jsonschema
 import lxml.html
 
-from conftest import SiteFolder, flare
+from conftest import EXAMPLE_NOW, SiteFolder, flare
 from generator.load.yamlsource import read_yaml_file
 
 # The example incident is dated the day before EXAMPLE_NOW.
@@ -170,9 +171,10 @@ def test_the_flare_commands_in_the_new_sites_readme_work_as_written(tmp_path: Pa
     assert [command[1] for command in commands] == [
         "new", "update", "resolve", "postmortem", "new", "validate", "serve", "build",
     ]  # fmt: skip
-    for command in commands:
+    for minutes, command in enumerate(commands):
         if command[1] != "serve":  # a server that runs until stopped
-            result = flare(*command[1:], cwd=site)
+            # An author's commands, a minute apart, as they would be typed.
+            result = flare(*command[1:], cwd=site, now=EXAMPLE_NOW + timedelta(minutes=minutes))
             assert result.returncode == 0, (command, result.stderr)
     incidents = {path.name for path in (site / "site" / "incidents").iterdir()}
     assert incidents == {

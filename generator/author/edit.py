@@ -14,8 +14,8 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from generator.errors import Diagnostic, FlareError, Severity
 from generator.load.settings import CONFIG_NAME, SiteSettings, find_site_root, read_settings
 from generator.load.yamlsource import parse_yaml_text
 from generator.model.postmortem import STAGE_REQUIREMENTS, Stage
-from generator.model.records import Incident, Maintenance, Record
+from generator.model.records import Incident, IncidentStatus, Maintenance, Record
 from generator.validate.records import LoadedRecords, load_records, validate_document
 
 SCHEMA_FILE = Path("schema/incident.schema.json")
@@ -45,10 +45,12 @@ class AuthoringError(FlareError):
 
 @dataclass(frozen=True)
 class Written:
-    """What a command wrote: the file, and the id of the record in it."""
+    """What a command wrote: the file, the id of the record in it, and anything the author
+    must hear about what the change did (``reopened ...``)."""
 
     path: Path
     record_id: str
+    notes: tuple[str, ...] = ()
 
 
 class _Instant(str):
@@ -195,17 +197,32 @@ def add_update(
     message: str,
     components: dict[str, str] | None = None,
     at: datetime,
+    exact: bool = True,
+    reopen: bool = False,
 ) -> Written:
     """Append an update to an incident or a maintenance; named components join its list.
 
     A component that joins an incident under way joins at this update (see the state rules);
     when the incident's first update names no component, its listed components' implied states
     are written into that first update, so that the rule can tell them from the newcomer.
+
+    An update to a resolved incident reopens it, which is refused unless ``reopen`` says it is
+    meant: "api" at 3 a.m. may match last month's incident. ``exact`` False (``at`` is only the
+    clock's "now") moves the update to the next free second when another is posted in this one.
     """
     record = workspace.find(reference, prefer_open_at=at)
+    if not exact:
+        at = _second_of_its_own(record, at)
+    notes: tuple[str, ...] = ()
+    if isinstance(record, Incident):
+        notes = _check_reopening(record, status, at, reopen)
+    elif reopen:
+        raise AuthoringError(f"{record.id} is a maintenance; --reopen is for a resolved incident")
     path = workspace.path_of(record)
     document, yaml, layout = _load_for_edit(path)
     update = _update(at, status, message)
+    if notes:
+        update["reopened"] = True
     if components:
         listed = document.setdefault("components", _flow_list([]))
         joining = [component_id for component_id in components if component_id not in listed]
@@ -214,17 +231,53 @@ def add_update(
         listed.extend(joining)
         update.insert(2, "components", _flow_map(components))
     document.setdefault("updates", CommentedSeq()).append(update)
-    return _write_edit(workspace, path, record.id, document, yaml, layout)
+    written = _write_edit(workspace, path, record.id, document, yaml, layout)
+    return replace(written, notes=notes)
+
+
+def _second_of_its_own(record: Record, at: datetime) -> datetime:
+    """``at``, or the first later second no update of ``record`` was posted in."""
+    taken = {update.at.astimezone(UTC).replace(microsecond=0) for update in record.updates}
+    at = at.astimezone(UTC).replace(microsecond=0)
+    while at in taken:
+        at += timedelta(seconds=1)
+    return at
+
+
+def _check_reopening(
+    incident: Incident, status: str, at: datetime, reopen: bool
+) -> tuple[str, ...]:
+    """Refuse an update that would reopen ``incident`` by accident; the note to print when it
+    reopens it on purpose."""
+    resolved = incident.status_at(at) is IncidentStatus.RESOLVED
+    reopens = resolved and status != IncidentStatus.RESOLVED.value
+    if reopens and not reopen:
+        raise AuthoringError(
+            f"{incident.id} ({incident.title!r}) was resolved at "
+            f"{format_instant(incident.timeline[-1].at)}; this update would reopen it. Run "
+            "again with --reopen if that is meant, or give the id of the incident you meant"
+        )
+    if reopen and not reopens:
+        raise AuthoringError(
+            f"{incident.id} is not resolved at {format_instant(at)}; --reopen is only for an "
+            "update that reopens a resolved incident"
+        )
+    return (f"reopened {incident.id}",) if reopens else ()
 
 
 def resolve(
-    workspace: Workspace, reference: str, *, message: str | None = None, at: datetime
+    workspace: Workspace,
+    reference: str,
+    *,
+    message: str | None = None,
+    at: datetime,
+    exact: bool = True,
 ) -> Written:
     incident = workspace.find(reference, Incident, prefer_open_at=at)
     if not incident.is_open_at(at):
         raise AuthoringError(f"{incident.id} is already resolved; nothing to do")
     body = message or "This incident has been resolved. Thank you for your patience."
-    return add_update(workspace, incident.id, status="resolved", message=body, at=at)
+    return add_update(workspace, incident.id, status="resolved", message=body, at=at, exact=exact)
 
 
 def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:

@@ -152,6 +152,11 @@ def new_maintenance(
     metavar="ID=STATE",
     help="Set a component's state, e.g. api=partial_outage (repeat for several).",
 )
+@click.option(
+    "--reopen",
+    is_flag=True,
+    help="Reopen a resolved incident with this update (refused without it).",
+)
 @at_option
 @directory_option
 def update(
@@ -159,12 +164,14 @@ def update(
     status: str,
     message: str,
     states: tuple[str, ...],
+    reopen: bool,
     at: datetime | None,
     site_dir: Path,
 ) -> None:
     """Add an update to an incident or a maintenance.
 
-    ID is a record's id, the start of it, or words of its title, as long as only one fits.
+    ID is a record's id, the start of it, or words of its title, as long as only one fits. An
+    update to a resolved incident would reopen it: that needs --reopen.
     """
     components = {}
     for item in states:
@@ -182,6 +189,8 @@ def update(
             message=message,
             components=components,
             at=at or build_now(),
+            exact=at is not None,
+            reopen=reopen,
         ),
         site_dir,
     )
@@ -199,7 +208,7 @@ def resolve(reference: str, message: str | None, at: datetime | None, site_dir: 
     """
     _author(
         lambda workspace: authoring.resolve(
-            workspace, reference, message=message, at=at or build_now()
+            workspace, reference, message=message, at=at or build_now(), exact=at is not None
         ),
         site_dir,
     )
@@ -242,3 +251,5 @@ def _author(command, site_dir: Path) -> None:
         shown = written.path
     click.echo(str(shown))
     click.echo(f"id: {written.record_id}")
+    for note in written.notes:
+        click.echo(note)

@@ -8,7 +8,7 @@ lives in :mod:`generator.derive.state`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -132,6 +132,11 @@ class IncidentUpdate(Model):
         "components it does not name keep theirs.",
     )
     body: Text = Field(description="What customers read, in Markdown.")
+    reopened: bool = Field(
+        default=False,
+        description="This update reopens the resolved incident, on purpose "
+        "(flare update --reopen writes it).",
+    )
 
 
 class MaintenanceUpdate(Model):
@@ -155,6 +160,41 @@ class Window(Model):
                 {"end": end.isoformat(), "start": start.isoformat()},
             )
         return end
+
+
+def _one_update_a_second(updates: list[Any]) -> list[InitErrorDetails]:
+    """Errors for updates posted in the same second as an earlier one in the file: a copy by
+    mistake, and a reader could not tell which came first."""
+    errors = []
+    seen: dict[datetime, int] = {}
+    for index, update in enumerate(updates):
+        second = update.at.astimezone(UTC).replace(microsecond=0)
+        if second in seen:
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError(
+                        "same_instant",
+                        "posted in the same second as updates[{other}] ({at}); give each "
+                        "update its own time",
+                        {"other": seen[second], "at": update.at.isoformat()},
+                    ),
+                    loc=(index, "at"),
+                    input=update.at,
+                )
+            )
+        else:
+            seen[second] = index
+    return errors
+
+
+def _in_time_order(updates: list[Any]) -> list[int]:
+    """The updates' indices in the file, in time order."""
+    return sorted(range(len(updates)), key=lambda index: updates[index].at)
+
+
+def _raise(model: type, errors: list[InitErrorDetails]) -> None:
+    if errors:
+        raise ValidationError.from_exception_data(model.__name__, errors)
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -206,8 +246,46 @@ class Incident(Model):
             for component_id in update.components
             if component_id not in listed
         ]
-        if errors:
-            raise ValidationError.from_exception_data(cls.__name__, errors)
+        _raise(cls, errors)
+        return updates
+
+    @field_validator("updates")
+    @classmethod
+    def _resolve_once(cls, updates: list[IncidentUpdate]) -> list[IncidentUpdate]:
+        """One update a second; a resolution only of an open incident; ``reopened`` only
+        right after a resolution."""
+        errors = _one_update_a_second(updates)
+        previous: IncidentUpdate | None = None
+        for index in _in_time_order(updates):
+            update = updates[index]
+            resolved = previous is not None and previous.status is IncidentStatus.RESOLVED
+            if resolved and update.status is IncidentStatus.RESOLVED:
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "resolved_twice",
+                            "the incident is already resolved (at {at}); one resolution is "
+                            "enough: correct that update instead",
+                            {"at": previous.at.isoformat()},
+                        ),
+                        loc=(index, "status"),
+                        input=update.status.value,
+                    )
+                )
+            if update.reopened and not resolved:
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "nothing_to_reopen",
+                            "reopened: true, but the update before it is not a resolution; "
+                            "remove it",
+                        ),
+                        loc=(index, "reopened"),
+                        input=update.reopened,
+                    )
+                )
+            previous = update
+        _raise(cls, errors)
         return updates
 
     @cached_property
@@ -248,6 +326,12 @@ class Maintenance(Model):
     components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(min_length=1)
     scheduled: Window
     updates: list[MaintenanceUpdate] = Field(default_factory=list)
+
+    @field_validator("updates")
+    @classmethod
+    def _updates_apart(cls, updates: list[MaintenanceUpdate]) -> list[MaintenanceUpdate]:
+        _raise(cls, _one_update_a_second(updates))
+        return updates
 
     @cached_property
     def timeline(self) -> tuple[MaintenanceUpdate, ...]:

@@ -25,8 +25,8 @@ Where the reference leaves the choice to us:
   group's is ``group-`` and its name as a slug (with a short hash of the name appended should
   that clash with another id). An incident's or maintenance's id is its record id (unique across
   the site, and the last part of its page's address). An update's id is the first 12 hex digits
-  of SHA-256 over the record id, the update's ``at`` in UTC and its status (and, for a repeat of
-  the same instant and status in one record, its rank among those repeats). The page's id is
+  of SHA-256 over the record id, the update's ``at`` in UTC and its status (a record holds one
+  update a second at most). The page's id is
   the same kind of digest of the site's host and path.
 - **Component times**: ``created_at`` is the same for every component and group: the earliest
   instant any record states at or before ``now`` (its first update, or a maintenance's start),
@@ -399,13 +399,9 @@ class _StatuspageApi:
 
 
 def _numbered(record: Record) -> list[tuple[int, Any, str]]:
-    """Each update in time order with its index and its stable id."""
-    seen: dict[tuple[str, str], int] = {}
-    numbered = []
-    for index, update in enumerate(record.timeline):
-        key = (update.at.astimezone(UTC).isoformat(), update.status.value)
-        repeat = seen.get(key, 0)
-        seen[key] = repeat + 1
-        parts = (record.id, *key) if repeat == 0 else (record.id, *key, str(repeat))
-        numbered.append((index, update, _digest(*parts)))
-    return numbered
+    """Each update in time order with its index and its stable id (a record holds one update a
+    second at most, so the id is unique)."""
+    return [
+        (index, update, _digest(record.id, update.at.astimezone(UTC).isoformat(), update.status))
+        for index, update in enumerate(record.timeline)
+    ]

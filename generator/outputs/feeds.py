@@ -18,7 +18,6 @@ snapshot's instant is in no feed until it is due.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -153,19 +152,13 @@ def _postmortem_entries(
 
 
 def _update_ids(record: Record, links: SiteLinks) -> list[str]:
-    """``tag:<host>,<UTC date>:incidents/<record id>/updates/<UTC time>-<status>`` per update.
-
-    Updates of one record posted at the same second with the same status are numbered in the
-    file's order: the second is ``...-resolved-2``, the third ``...-resolved-3``.
-    """
-    seen: Counter[str] = Counter()
+    """``tag:<host>,<UTC date>:incidents/<record id>/updates/<UTC time>-<status>`` per update:
+    unique, since a record holds one update a second at most."""
     ids = []
     for update in record.timeline:
         utc = update.at.astimezone(UTC)
         name = f"{utc:%Y%m%dT%H%M%SZ}-{update.status.value}"
-        seen[name] += 1
-        suffix = f"-{seen[name]}" if seen[name] > 1 else ""
-        ids.append(f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{record.id}/updates/{name}{suffix}")
+        ids.append(f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{record.id}/updates/{name}")
     return ids
 
 

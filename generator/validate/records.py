@@ -8,6 +8,7 @@ here too, so a build never starts on records that would surprise a reader.
 from __future__ import annotations
 
 import difflib
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from generator.errors import (
 from generator.load.explain import explain_validation_error
 from generator.load.settings import SiteSettings
 from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
-from generator.model.records import Incident, Maintenance, Record
+from generator.model.records import Incident, IncidentStatus, Maintenance, Record
 from generator.validate.postmortem_rules import (
     blameful_writing,
     placeholders,
@@ -184,6 +185,8 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                         format_field_path(path),
                     )
                 )
+        if isinstance(record, Incident):
+            warnings.extend(_unmarked_reopenings(record, file, document))
         if isinstance(record, Incident) and record.postmortem is not None:
             if record.is_open_at(now):
                 warnings.append(
@@ -203,7 +206,7 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                 ]
             )
         if isinstance(record, Incident) and record.is_open_at(now):
-            open_for = now - record.started_at
+            open_for = now - _opened_at(record, now)
             if open_for > LONG_OPEN_INCIDENT:
                 warnings.append(
                     _warning(
@@ -214,6 +217,43 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                         "updates",
                     )
                 )
+    return warnings
+
+
+def _opened_at(incident: Incident, now: datetime) -> datetime:
+    """When the incident, open at ``now``, was opened: its start, or its last reopening."""
+    opened = incident.started_at
+    for before, update in itertools.pairwise(incident.timeline):
+        if update.at > now:
+            break
+        if before.status is IncidentStatus.RESOLVED:
+            opened = update.at
+    return opened
+
+
+def _unmarked_reopenings(
+    incident: Incident, file: Path, document: YamlDocument
+) -> list[Diagnostic]:
+    """An update after a resolution reopens the incident: say so unless it says it meant to."""
+    warnings = []
+    file_index = {id(update): index for index, update in enumerate(incident.updates)}
+    for before, update in itertools.pairwise(incident.timeline):
+        if (
+            before.status is IncidentStatus.RESOLVED
+            and update.status is not IncidentStatus.RESOLVED
+            and not update.reopened
+        ):
+            path = ("updates", file_index[id(update)], "status")
+            warnings.append(
+                _warning(
+                    file,
+                    f"this update reopens the incident resolved at {before.at.isoformat()}; if "
+                    "that is meant, add reopened: true (flare update --reopen does), otherwise "
+                    "post it to another incident",
+                    document.position_of(path),
+                    format_field_path(path),
+                )
+            )
     return warnings
 
 
