@@ -171,3 +171,43 @@ def test_validate_refuses_updates_that_cannot_all_be_true(
     assert result.returncode == 1
     (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert line.startswith(where) and message in line
+
+
+# -- no accidental duplicates ----------------------------------------------------------------------
+def test_a_new_incident_with_the_title_of_an_open_one_is_refused_and_names_it(
+    site_folder: SiteFolder,
+):
+    site_folder.record("errors.yaml", OPEN_INCIDENT)
+    before = sorted(site_folder.incidents.rglob("*.yaml"))
+
+    result = flare(
+        "new", "incident", "elevated  API errors", "--impact", "major", "--component", "api",
+        cwd=site_folder.root,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert "the open incident errors already has the title 'Elevated API errors'" in result.stderr
+    assert "flare update errors" in result.stderr and "--force" in result.stderr
+    assert sorted(site_folder.incidents.rglob("*.yaml")) == before
+
+
+def test_force_writes_a_second_incident_of_that_title(site_folder: SiteFolder):
+    site_folder.record("errors.yaml", OPEN_INCIDENT)
+    result = flare(
+        "new", "incident", "Elevated API errors", "--impact", "major", "--component", "api",
+        "--force", cwd=site_folder.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(list(site_folder.incidents.rglob("*.yaml"))) == 2
+
+
+def test_a_resolved_incident_of_that_title_does_not_stop_a_new_one(site_folder: SiteFolder):
+    site_folder.record(
+        "errors.yaml",
+        OPEN_INCIDENT + "  - at: 2026-11-23T11:00:00Z\n    status: resolved\n    body: Fixed.\n",
+    )
+    result = flare(
+        "new", "incident", "Elevated API errors", "--impact", "major", "--component", "api",
+        cwd=site_folder.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr

@@ -151,7 +151,12 @@ def new_incident(
     status: str = "investigating",
     message: str | None = None,
     at: datetime,
+    force: bool = False,
 ) -> Written:
+    """A new incident with its first update; refused when an open incident has the same title
+    (the second engineer paged at 3 a.m. should update that one), unless ``force``."""
+    if not force:
+        _refuse_a_twin(workspace, title, at)
     names = ", ".join(_component_names(workspace, components)) or "our service"
     body = message or f"We are investigating a problem affecting {names}. More soon."
     record = CommentedMap()
@@ -233,6 +238,18 @@ def add_update(
     document.setdefault("updates", CommentedSeq()).append(update)
     written = _write_edit(workspace, path, record.id, document, yaml, layout)
     return replace(written, notes=notes)
+
+
+def _refuse_a_twin(workspace: Workspace, title: str, at: datetime) -> None:
+    wanted = " ".join(title.split()).casefold()
+    for record in workspace.loaded.records:
+        same = " ".join(record.title.split()).casefold() == wanted
+        if same and isinstance(record, Incident) and record.is_open_at(at):
+            raise AuthoringError(
+                f"the open incident {record.id} already has the title {record.title!r}; add an "
+                f"update to it (flare update {record.id} ...), or run again with --force for a "
+                "second incident of that title"
+            )
 
 
 def _second_of_its_own(record: Record, at: datetime) -> datetime:

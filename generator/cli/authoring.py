@@ -71,6 +71,11 @@ def new() -> None:
     show_default=True,
     type=click.Choice([status.value for status in IncidentStatus]),
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write it even though an open incident has the same title.",
+)
 @message_option
 @at_option
 @directory_option
@@ -79,11 +84,15 @@ def new_incident(
     impact: str,
     components: tuple[str, ...],
     status: str,
+    force: bool,
     message: str | None,
     at: datetime | None,
     site_dir: Path,
 ) -> None:
     """Write a new incident with its first update, and print its file and id.
+
+    An open incident with the same title is probably the one to update: that is refused
+    unless --force is given.
 
     \b
     Example:
@@ -99,6 +108,7 @@ def new_incident(
             status=status,
             message=message,
             at=at or build_now(),
+            force=force,
         ),
         site_dir,
     )
