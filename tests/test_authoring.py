@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -183,28 +184,52 @@ def test_a_time_without_an_offset_is_wrong_usage(repo: SiteFolder):
     assert "with an offset" in result.stderr
 
 
-def test_postmortem_starts_then_advances_with_placeholders_to_fill_in(repo: SiteFolder):
+def fill_in(path: Path) -> None:
+    """What the author does between drafting a stage and publishing it: write every TODO."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"users_reported: *# TODO[^\n]*", "users_reported: 12", text)
+    text = text.replace("https://TODO.example.com/ticket", "https://tracker.example.com/OPS-1")
+    text = re.sub(r"'TODO[^'\n]*'|TODO[^\n]*", "Written by the owner.", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_postmortem_drafts_each_stage_and_publishes_it_when_told(repo: SiteFolder):
     path, record_id = new_api_incident(repo)
     author(repo, "resolve", record_id, "--at", "2026-11-23T12:30:00Z")
 
-    first = author(repo, "postmortem", record_id, "--at", "2026-11-23T13:00:00Z")
-    second = author(repo, "postmortem", record_id, "--at", "2026-11-24T09:00:00Z")
-    third = author(repo, "postmortem", record_id, "--at", "2026-11-30T09:00:00Z")
-    fourth = author(repo, "postmortem", record_id)
-
-    assert (first.returncode, second.returncode, third.returncode) == (0, 0, 0)
+    first = author(repo, "postmortem", record_id, "--at", "2026-11-23T12:40:00Z")
+    assert first.returncode == 0, first.stderr
+    assert f"publish it with: flare postmortem {record_id} --publish" in first.stdout
     postmortem = read_yaml_file(path).value["postmortem"]
-    assert postmortem["stage"] == "analysis"
+    assert postmortem["stage"] == "immediate" and "published" not in postmortem
+    assert postmortem["timeline"][0]["milestone"] == "impact_started"
+
+    refused = author(repo, "postmortem", record_id, "--publish", "--at", "2026-11-23T12:50:00Z")
+    assert refused.returncode == 1
+    assert "postmortem.owner: still the placeholder" in refused.stderr
+    assert "nothing was written" in refused.stderr
+
+    fill_in(path)
+    published = author(repo, "postmortem", record_id, "--publish", "--at", "2026-11-23T13:00:00Z")
+    assert published.returncode == 0, published.stderr
+    assert published.stdout.splitlines()[-1] == "published the first account (immediate)"
+
+    for stage, drafted, out in (("24h", "11-24T08:00", "11-24T09:00"),
+                                ("analysis", "11-30T08:00", "11-30T09:00")):  # fmt: skip
+        assert author(repo, "postmortem", record_id, "--at", f"2026-{drafted}:00Z").returncode == 0
+        assert read_yaml_file(path).value["postmortem"]["stage"] == stage
+        fill_in(path)
+        ran = author(repo, "postmortem", record_id, "--publish", "--at", f"2026-{out}:00Z")
+        assert ran.returncode == 0, ran.stderr
+
+    postmortem = read_yaml_file(path).value["postmortem"]
     assert postmortem["published"] == {
         "immediate": "2026-11-23T13:00:00Z", "24h": "2026-11-24T09:00:00Z",
         "analysis": "2026-11-30T09:00:00Z",
     }  # fmt: skip
-    assert postmortem["timeline"][0]["milestone"] == "impact_started"
-    assert postmortem["trigger"].startswith("TODO")
+    fourth = author(repo, "postmortem", record_id, "--at", "2026-12-01T09:00:00Z")
     assert fourth.returncode == 1 and "already a full analysis" in fourth.stderr
-    validation = flare("validate", str(repo.root))
-    assert validation.returncode == 0
-    assert "postmortem.trigger: still the placeholder" in validation.stderr
+    assert flare("validate", str(repo.root)).returncode == 0
 
 
 def test_authoring_output_builds(repo: SiteFolder, tmp_path: Path):

@@ -211,3 +211,96 @@ def test_a_resolved_incident_of_that_title_does_not_stop_a_new_one(site_folder: 
         cwd=site_folder.root,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+# -- publishing a post-mortem is a decision -------------------------------------------------------
+RESOLVED = OPEN_INCIDENT + "  - at: 2026-11-23T11:00:00Z\n    status: resolved\n    body: Fixed.\n"
+
+
+def test_a_drafted_postmortem_reaches_no_output(site_folder: SiteFolder, tmp_path: Path):
+    site_folder.record("errors.yaml", RESOLVED)
+    drafted = flare("postmortem", "errors", cwd=site_folder.root)
+    assert drafted.returncode == 0, drafted.stderr
+
+    built = flare("build", str(site_folder.root), "-d", str(tmp_path / "site"))
+
+    assert built.returncode == 0, built.stderr
+    assert not (tmp_path / "site" / "incidents" / "errors" / "postmortem").exists()
+    flares_own = [
+        path
+        for path in (tmp_path / "site").rglob("*")
+        if path.is_file()
+        and "assets" not in path.relative_to(tmp_path / "site").parts[:1]  # the theme's code
+    ]
+    assert len(flares_own) > 20
+    assert [path.name for path in flares_own if b"TODO" in path.read_bytes()] == []
+
+
+def test_publishing_a_stage_that_holds_a_placeholder_is_refused_with_its_lines(
+    site_folder: SiteFolder,
+):
+    path = site_folder.record("errors.yaml", RESOLVED)
+    assert flare("postmortem", "errors", cwd=site_folder.root).returncode == 0
+    draft = path.read_bytes()
+
+    result = flare("postmortem", "errors", "--publish", cwd=site_folder.root)
+
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors and all("still the placeholder" in line for line in errors)
+    assert any(
+        line.startswith("incidents/errors.yaml:") and ": error: postmortem.owner: " in line
+        for line in errors
+    )
+    assert path.read_bytes() == draft
+
+
+def test_a_published_placeholder_written_by_hand_is_an_error(site_folder: SiteFolder):
+    site_folder.record(
+        "errors.yaml",
+        RESOLVED
+        + """\
+postmortem:
+  stage: immediate
+  owner: Sam K.
+  impact: {description: "TODO: what customers experienced"}
+  responders: [{name: Sam K., role: incident command}]
+  timeline: [{at: 2026-11-23T10:00:00Z, text: Errors start., milestone: impact_started}]
+  resolution: A rollback.
+  published: {immediate: 2026-11-23T12:00:00Z}
+""",
+    )
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert (
+        "incidents/errors.yaml:14:25: error: postmortem.impact.description: still the "
+        "placeholder 'TODO: what customers experienced'; write it before publishing"
+    ) in result.stderr
+
+
+def test_no_number_is_invented_for_the_summary(site_folder: SiteFolder):
+    path = site_folder.record("errors.yaml", RESOLVED)
+    text = RESOLVED + (
+        "postmortem:\n  stage: immediate\n  owner: Sam K.\n"
+        "  impact:\n    description: Errors for an hour.\n"
+        "  responders: [{name: Sam K., role: incident command}]\n"
+        "  timeline: [{at: 2026-11-23T10:00:00Z, text: Errors start., milestone: impact_started}]\n"
+        "  resolution: A rollback.\n  published: {immediate: 2026-11-23T11:30:00Z}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+
+    result = flare("postmortem", "errors", cwd=site_folder.root)
+
+    assert result.returncode == 0, result.stderr
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (reported,) = [line for line in lines if "users_reported" in line]
+    assert reported.split("#")[0].strip() == "users_reported:"
+    assert "# TODO: how many customers told us" in reported
+
+
+def test_a_postmortem_of_an_open_incident_is_refused(site_folder: SiteFolder):
+    path = site_folder.record("errors.yaml", OPEN_INCIDENT)
+    result = flare("postmortem", "errors", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert "errors is still open; its post-mortem follows the resolution" in result.stderr
+    assert path.read_text(encoding="utf-8") == OPEN_INCIDENT

@@ -297,29 +297,70 @@ def resolve(
     return add_update(workspace, incident.id, status="resolved", message=body, at=at, exact=exact)
 
 
-def advance_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:
-    """Start the post-mortem, or move it to its next stage, with placeholders to fill in."""
+def draft_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:
+    """Start the post-mortem, or draft its next stage, with placeholders to fill in.
+
+    Nothing is published: a stage goes out when its author decides, with
+    :func:`publish_postmortem`, and only once it holds no placeholder.
+    """
     incident = workspace.find(reference, Incident)
+    if incident.is_open_at(at):
+        raise AuthoringError(
+            f"{incident.id} is still open; its post-mortem follows the resolution "
+            f"(flare resolve {incident.id})"
+        )
     path = workspace.path_of(incident)
     document, yaml, layout = _load_for_edit(path)
     current = incident.postmortem
     if current is None:
         stage = Stage.IMMEDIATE
-        postmortem = CommentedMap()
-        postmortem["stage"] = stage.value
-        postmortem["published"] = CommentedMap()
-        document["postmortem"] = postmortem
+        document["postmortem"] = CommentedMap(stage=stage.value)
+    elif current.is_draft:
+        raise AuthoringError(
+            f"the {current.stage.label.lower()} of {incident.id}'s post-mortem is still a draft: "
+            f"fill it in, then publish it (flare postmortem {incident.id} --publish)"
+        )
+    elif current.stage.next is None:
+        raise AuthoringError(f"the post-mortem of {incident.id} is already a full analysis")
     else:
-        if current.stage.next is None:
-            raise AuthoringError(f"the post-mortem of {incident.id} is already a full analysis")
         stage = current.stage.next
-        postmortem = document["postmortem"]
-        postmortem["stage"] = stage.value
-        postmortem.setdefault("published", CommentedMap())
-    postmortem["published"][stage.value] = _Instant(format_instant(at))
+        document["postmortem"]["stage"] = stage.value
     for path_in_postmortem in STAGE_REQUIREMENTS[stage]:
-        _fill_placeholder(postmortem, path_in_postmortem, incident)
-    return _write_edit(workspace, path, incident.id, document, yaml, layout)
+        _fill_placeholder(document["postmortem"], path_in_postmortem, incident)
+    written = _write_edit(workspace, path, incident.id, document, yaml, layout)
+    return replace(
+        written,
+        notes=(
+            f"drafted the {stage.label.lower()} ({stage.value}): replace every TODO, then "
+            f"publish it with: flare postmortem {incident.id} --publish",
+        ),
+    )
+
+
+def publish_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:
+    """Publish the post-mortem's drafted stage at ``at``; refused while it lacks a field its
+    stage requires or holds a placeholder (the errors say which)."""
+    incident = workspace.find(reference, Incident)
+    current = incident.postmortem
+    if current is None:
+        raise AuthoringError(
+            f"{incident.id} has no post-mortem yet; draft one with: flare postmortem {incident.id}"
+        )
+    if not current.is_draft:
+        raise AuthoringError(
+            f"the {current.stage.label.lower()} of {incident.id}'s post-mortem is already "
+            f"published; draft the next stage with: flare postmortem {incident.id}"
+        )
+    path = workspace.path_of(incident)
+    document, yaml, layout = _load_for_edit(path)
+    postmortem = document["postmortem"]
+    if not isinstance(postmortem.get("published"), dict):
+        postmortem["published"] = CommentedMap()
+    postmortem["published"][current.stage.value] = _Instant(format_instant(at))
+    written = _write_edit(workspace, path, incident.id, document, yaml, layout)
+    return replace(
+        written, notes=(f"published the {current.stage.label.lower()} ({current.stage.value})",)
+    )
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -367,7 +408,7 @@ _PLACEHOLDERS: dict[tuple[str, ...], Any] = {
     ("resolution",): "TODO: what ended the impact",
     ("summary",): "TODO: what happened, in three sentences a customer understands",
     ("impact", "users_affected"): "TODO: how many, and how you counted",
-    ("impact", "users_reported"): 0,
+    ("impact", "users_reported"): None,  # a number nobody measured stays empty
     ("impact", "areas"): ["TODO: the parts of the product affected"],
     ("action_items",): [
         {
@@ -407,6 +448,12 @@ def _fill_placeholder(postmortem: CommentedMap, path: tuple[str, ...], incident:
         mapping[name] = CommentedSeq([event])
         return
     mapping[name] = _to_commented(_PLACEHOLDERS[path])
+    if mapping[name] is None:
+        mapping.yaml_add_eol_comment(f"TODO: {_EMPTY_PLACEHOLDERS[path]}", name)
+
+
+# Fields left empty rather than given a made-up value, with what to write in them.
+_EMPTY_PLACEHOLDERS = {("impact", "users_reported"): "how many customers told us (a number)"}
 
 
 def _to_commented(value: Any) -> Any:

@@ -226,18 +226,22 @@ def resolve(reference: str, message: str | None, at: datetime | None, site_dir: 
 
 @click.command()
 @click.argument("reference", metavar="ID")
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish the drafted stage now (refused while it holds a TODO).",
+)
 @at_option
 @directory_option
-def postmortem(reference: str, at: datetime | None, site_dir: Path) -> None:
-    """Start an incident's post-mortem, or move it to its next stage.
+def postmortem(reference: str, publish: bool, at: datetime | None, site_dir: Path) -> None:
+    """Draft an incident's post-mortem or its next stage; with --publish, publish the draft.
 
     Stages: immediate (within 1 hour of resolution), 24h (within 24 hours), analysis (within 7
-    business days). The fields the new stage needs are added as TODO placeholders to fill in.
+    business days). A draft gets TODO placeholders for what its stage needs and is not shown;
+    --publish puts it on the site, and is refused while a TODO or a required field is missing.
     """
-    _author(
-        lambda workspace: authoring.advance_postmortem(workspace, reference, at=at or build_now()),
-        site_dir,
-    )
+    act = authoring.publish_postmortem if publish else authoring.draft_postmortem
+    _author(lambda workspace: act(workspace, reference, at=at or build_now()), site_dir)
 
 
 def _author(command, site_dir: Path) -> None:

@@ -2,9 +2,11 @@
 
 A team publishes a first account within an hour of resolution (``immediate``), a summary for
 the business within 24 hours (``24h``) and the full analysis within 7 business days
-(``analysis``). Every field is optional in the model; what a stage requires is stated in
-``STAGE_REQUIREMENTS`` and checked by :func:`missing_for_stage`, so an author is told exactly
-which field the declared stage still needs.
+(``analysis``). ``stage`` says how far it is written; the declared stage may be a draft, and
+publishing it (a time under ``published:``) is a decision of its own. Every field is optional in
+the model; what a stage requires is stated in ``STAGE_REQUIREMENTS`` and checked by
+:func:`missing_for_stage` for the stages published, so an author is told exactly which field a
+stage still needs before it goes out.
 
 Anything can be kept off the public site: list whole fields under ``internal:``, or mark a
 single responder, timeline event, contributing factor or action item ``internal: true``.
@@ -241,6 +243,22 @@ class Postmortem(Model):
         return self.model_copy(update={**cleared, "internal": []})
 
     # -- what is public at an instant ------------------------------------------------------------
+    @property
+    def published_stage(self) -> Stage | None:
+        """The latest stage published, whenever; None while the whole post-mortem is a draft.
+
+        ``stage`` says how far it is written: the declared stage may be a draft, published
+        when the author decides (``flare postmortem ID --publish``)."""
+        out = [
+            stage for stage in Stage if stage.rank <= self.stage.rank and stage in self.published
+        ]
+        return out[-1] if out else None
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the declared stage is written but not yet published."""
+        return self.stage not in self.published
+
     def published_by(self, instant: datetime) -> dict[Stage, datetime]:
         """The stages reached so far and published at or before ``instant``, in stage order."""
         return {
@@ -302,10 +320,12 @@ STAGE_REQUIREMENTS: dict[Stage, tuple[tuple[str, ...], ...]] = {
 
 
 def missing_for_stage(postmortem: Postmortem) -> list[tuple[tuple[str, ...], Stage]]:
-    """The fields the declared stage (or an earlier one) requires and the post-mortem lacks."""
+    """The fields the published stages require and the post-mortem lacks: a stage drafted but
+    not published yet may still lack some (publishing it checks them)."""
     missing = []
+    published = postmortem.published_stage
     for stage in Stage:
-        if stage.rank > postmortem.stage.rank:
+        if published is None or stage.rank > published.rank:
             break
         for path in STAGE_REQUIREMENTS[stage]:
             value: Any = postmortem

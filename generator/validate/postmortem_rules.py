@@ -25,6 +25,7 @@ def postmortem_errors(postmortem: Postmortem, resolved_at: datetime | None) -> l
     """
     return [
         *_missing_fields(postmortem),
+        *placeholders(postmortem),
         *_publication(postmortem, resolved_at),
         *_milestones(postmortem),
         *_tickets(postmortem),
@@ -78,12 +79,23 @@ def blameful_writing(postmortem: Postmortem) -> list[Finding]:
 
 
 def placeholders(postmortem: Postmortem) -> list[Finding]:
-    """Warnings: the ``TODO`` placeholders `flare postmortem` wrote and nobody has replaced."""
-    findings: list[Finding] = []
+    """Errors: ``TODO`` placeholders `flare postmortem` wrote, still in what is published (at
+    any time). A draft stage may hold them until it is published."""
+    published = postmortem.published_stage
+    if published is None:
+        return []
+    return [
+        (path, f"still the placeholder {value!r}; write it before publishing")
+        for path, value in _placeholders_in(postmortem.public().as_published_at(published))
+    ]
+
+
+def _placeholders_in(postmortem: Postmortem) -> list[tuple[Path, str]]:
+    findings: list[tuple[Path, str]] = []
 
     def visit(value: object, path: Path) -> None:
         if isinstance(value, str) and PLACEHOLDER in value:
-            findings.append((path, f"still the placeholder {value!r}; write it before publishing"))
+            findings.append((path, value))
         elif isinstance(value, dict):
             for key, item in value.items():
                 visit(item, (*path, key))
@@ -105,7 +117,7 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _missing_fields(postmortem: Postmortem) -> list[Finding]:
-    declared = postmortem.stage
+    declared = postmortem.published_stage
     findings = []
     for path, stage in missing_for_stage(postmortem):
         needed = f"the {stage.label.lower()} (stage {stage.value}, due {stage.promise}) needs it"
@@ -142,7 +154,8 @@ def _publication(postmortem: Postmortem, resolved_at: datetime | None) -> list[F
         previous = (stage.value, published)
     for stage in type(postmortem.stage):
         reached = stage.rank <= postmortem.stage.rank
-        if reached and stage not in postmortem.published:
+        drafted = stage is postmortem.stage  # the stage being written may wait to be published
+        if reached and not drafted and stage not in postmortem.published:
             findings.append(
                 (
                     ("published", stage.value),

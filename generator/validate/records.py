@@ -28,7 +28,6 @@ from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
 from generator.model.records import Incident, IncidentStatus, Maintenance, Record
 from generator.validate.postmortem_rules import (
     blameful_writing,
-    placeholders,
     postmortem_errors,
     related_errors,
 )
@@ -202,7 +201,6 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                 _postmortem_diagnostic(Severity.WARNING, file, document, path, message)
                 for path, message in [
                     *blameful_writing(record.postmortem),
-                    *placeholders(record.postmortem),
                 ]
             )
         if isinstance(record, Incident) and record.is_open_at(now):
