@@ -80,15 +80,18 @@ def test_a_broken_record_fails_the_build_and_leaves_the_site_as_it_was(built_exa
 
 
 def test_a_build_that_fails_inside_mkdocs_also_leaves_the_site_as_it_was(built_example: Path):
+    """A mistake only the page engine sees (a hand-written page linking to a page that does
+    not exist, which strict mode refuses) fails the build and leaves the site as it was."""
     before = snapshot(built_example / "site")
-    clash = built_example / "site_src" / "index.md"
-    clash.write_text("# A home page that would hide the status page\n", encoding="utf-8")
+    page = built_example / "site_src" / "about.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\nSee [the old page](no-such-page.md).\n", encoding="utf-8")
     try:
         result = flare("build", str(built_example))
     finally:
-        clash.unlink()
+        page.write_text(original, encoding="utf-8")
     assert result.returncode == 1
-    assert "index.md would replace a page Flare generates" in result.stderr
+    assert "no-such-page.md" in result.stderr
     assert "is unchanged" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(built_example / "site") == before

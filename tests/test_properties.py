@@ -72,10 +72,15 @@ bodies = st.text(printable, min_size=1, max_size=80).filter(str.strip)
 record_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,24}", fullmatch=True)
 
 
+EARLIEST = EXAMPLE_NOW - timedelta(days=400)
+MINUTES = 420 * 24 * 60  # the span of the records' times, from EARLIEST
+
+
 @st.composite
-def instants(draw: st.DrawFn, earliest=EXAMPLE_NOW - timedelta(days=400), days=420) -> str:
-    """A time with an offset as authors write them: Z, +01:00, -0930 or a lower-case z."""
-    instant = earliest + timedelta(minutes=draw(st.integers(0, days * 24 * 60)))
+def instants(draw: st.DrawFn, minute: int) -> str:
+    """``minute`` after EARLIEST, with an offset as authors write them: Z, +01:00, -0930 or a
+    lower-case z."""
+    instant = EARLIEST + timedelta(minutes=minute)
     offset = draw(st.sampled_from([0, 60, 120, -300, 330, 345, -570, 840, -720]))
     local = instant + timedelta(minutes=offset)  # the wall clock where it was written
     if offset == 0:
@@ -98,11 +103,23 @@ def incidents(draw: st.DrawFn, record_id: str) -> GeneratedRecord:
         f"components: [{', '.join(components)}]",
         "updates:",
     ]
-    for _ in range(draw(st.integers(1, 6))):
+    # Each update in a minute of its own; in time order, never a resolution of a resolved
+    # incident, and a reopening marked as one now and then (unmarked, it is only a warning).
+    minutes = sorted(draw(st.lists(st.integers(0, MINUTES), min_size=1, max_size=6, unique=True)))
+    statuses: list[str] = []
+    for _ in minutes:
+        status = draw(st.sampled_from([s.value for s in IncidentStatus]))
+        if statuses and statuses[-1] == status == "resolved":
+            status = "monitoring"
+        statuses.append(status)
+    for index in draw(st.permutations(range(len(minutes)))):  # any order in the file
         lines += [
-            f"  - at: {draw(instants())}",
-            f"    status: {draw(st.sampled_from([s.value for s in IncidentStatus]))}",
+            f"  - at: {draw(instants(minutes[index]))}",
+            f"    status: {statuses[index]}",
         ]
+        reopens = index > 0 and statuses[index - 1] == "resolved" != statuses[index]
+        if reopens and draw(st.booleans()):
+            lines.append("    reopened: true")
         named = draw(st.lists(st.sampled_from(components), unique=True)) if components else []
         if named:
             states = ", ".join(f"{c}: {draw(st.sampled_from(STATES))}" for c in named)
@@ -125,12 +142,12 @@ def maintenances(draw: st.DrawFn, record_id: str) -> GeneratedRecord:
         f"  start: {start:%Y-%m-%dT%H:%M:%SZ}",
         f"  end: {end:%Y-%m-%dT%H:%M:%SZ}",
     ]
-    updates = draw(st.integers(0, 4))
-    if updates:
+    minutes = draw(st.lists(st.integers(0, MINUTES), max_size=4, unique=True))
+    if minutes:
         lines.append("updates:")
-    for _ in range(updates):
+    for minute in minutes:
         lines += [
-            f"  - at: {draw(instants())}",
+            f"  - at: {draw(instants(minute))}",
             f"    status: {draw(st.sampled_from([s.value for s in MaintenanceStatus]))}",
             f"    body: {quoted(draw(bodies))}",
         ]

@@ -11,7 +11,8 @@ import click
 
 from generator.derive.clock import build_instant
 from generator.errors import FlareError, InvalidSite
-from generator.load.settings import CONFIG_NAME, find_site_root
+from generator.load.settings import CONFIG_NAME, find_site_root, read_settings
+from generator.mkdocs_plugin.config_check import engine_config_errors
 from generator.validate.site import Site, load_site
 
 
@@ -49,10 +50,30 @@ def build_now() -> datetime:
         raise click.UsageError(str(error)) from None
 
 
+def load_checked_site(site_dir: Path, now: datetime) -> Site:
+    """The site in ``site_dir`` (its root), checked as the build will check it: the records,
+    the plugin's settings and what the page engine needs of mkdocs.yml, every error at once."""
+    config_file = site_dir / CONFIG_NAME
+    try:
+        site = load_site(config_file, now)
+    except InvalidSite as invalid:
+        try:
+            settings = read_settings(config_file)
+        except InvalidSite:
+            settings = None
+        raise InvalidSite(
+            [*invalid.diagnostics, *engine_config_errors(config_file, settings)]
+        ) from None
+    errors = engine_config_errors(config_file, site.settings)
+    if errors:
+        raise InvalidSite([*errors, *site.warnings])
+    return site
+
+
 def load_or_exit(site_dir: Path, consequence: str, now: datetime | None = None) -> Site:
     """The site in ``site_dir`` (its root); every error printed and exit 1 when invalid."""
     try:
-        site = load_site(site_dir / CONFIG_NAME, now or build_now())
+        site = load_checked_site(site_dir, now or build_now())
     except InvalidSite as invalid:
         click.echo(invalid.report(site_dir), err=True)
         fail(f"{consequence}.")

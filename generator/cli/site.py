@@ -18,13 +18,13 @@ from generator.cli.common import (
     CONFIG_NAME,
     build_now,
     fail,
+    load_checked_site,
     load_or_exit,
     site_dir_argument,
 )
 from generator.errors import FlareError, InvalidSite, Severity
 from generator.model.schema import record_schema
 from generator.render.format import plural
-from generator.validate.site import load_site
 from generator.write.staging import Interrupted, build_and_replace
 
 
@@ -54,7 +54,7 @@ def validate(site_dir: Path, output_format: str) -> None:
         click.echo(checked)
         return
     try:
-        site = load_site(site_dir / CONFIG_NAME, build_now())
+        site = load_checked_site(site_dir, build_now())
         diagnostics, records = list(site.warnings), len(site.records)
     except InvalidSite as invalid:
         diagnostics, records = invalid.diagnostics, None

@@ -1,0 +1,151 @@
+"""What a build of the site would refuse in mkdocs.yml, found before the build, with its line.
+
+``flare validate`` runs in pre-commit hooks and pull-request checks: when it passes, the deploy's
+``flare build`` must pass too. The plugin's own options are checked by the core's schema; this
+module checks what the page engine needs of the rest of mkdocs.yml, and is the one place that
+knows it: the site's address, the theme Flare's pages are written for, the folder of
+hand-written pages, the navigation, and hand-written pages that would stand where Flare puts its
+own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.errors import Diagnostic, Severity, format_field_path
+from generator.load.settings import SiteSettings
+from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
+from generator.render.links import (
+    STATUS_PAGE_PATH,
+    component_page_path,
+    history_page_path,
+    reliability_page_path,
+)
+
+THEME = "material"
+DEFAULT_DOCS_DIR = "docs"  # MkDocs' default for docs_dir
+# Folders whose pages Flare writes: a nav entry may name any page in them.
+GENERATED_FOLDERS = ("incidents/", "components/", "history/", "reliability/")
+
+
+def engine_config_errors(config_file: Path, settings: SiteSettings | None) -> list[Diagnostic]:
+    """Every mistake in ``config_file`` that would fail a build, each at its line; ``settings``
+    None (themselves wrong, and reported) leaves out what depends on the components."""
+    try:
+        document = read_yaml_file(config_file, allow_unknown_tags=True)
+    except YamlError:
+        return []  # reading the plugin's settings reports it already
+    config = document.value if isinstance(document.value, dict) else {}
+    checks = _Checks(config_file, document)
+    checks.site_url(config.get("site_url"))
+    checks.theme(config.get("theme"))
+    docs_dir = config_file.parent / str(config.get("docs_dir") or DEFAULT_DOCS_DIR)
+    if checks.docs_dir(docs_dir, "docs_dir" in config) and settings is not None:
+        generated = _generated_pages(settings)
+        checks.nav(config.get("nav"), docs_dir, generated)
+        checks.no_page_in_the_way(docs_dir, generated)
+    return checks.found
+
+
+def _generated_pages(settings: SiteSettings) -> set[str]:
+    """The pages Flare writes whatever the records: the status page, the first history page,
+    the reliability reports and each component's page."""
+    pages = {STATUS_PAGE_PATH, history_page_path(1), reliability_page_path()}
+    for component_id in settings.component_ids:
+        pages |= {component_page_path(component_id), reliability_page_path(component_id)}
+    return pages
+
+
+class _Checks:
+    def __init__(self, config_file: Path, document: YamlDocument) -> None:
+        self.config_file, self.document = config_file, document
+        self.found: list[Diagnostic] = []
+
+    def _error(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> None:
+        field = format_field_path(path)
+        position = self.document.position_of(path, key=key)
+        self.found.append(Diagnostic(Severity.ERROR, self.config_file, message, position, field))
+
+    def site_url(self, value: Any) -> None:
+        example = "such as https://status.example.com/"
+        if value is None:
+            self._error(
+                (),
+                "site_url is missing; feeds, the calendar and the API are read away from the "
+                f"site and need its full address, {example}",
+            )
+            return
+        parts = urlsplit(str(value))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self._error(
+                ("site_url",),
+                f"found {value!r}; site_url is the site's full address with its scheme, {example}",
+            )
+
+    def theme(self, value: Any) -> None:
+        name = value.get("name") if isinstance(value, dict) else value
+        path: tuple[str, ...] = ("theme", "name") if isinstance(value, dict) else ("theme",)
+        if name != THEME:
+            found = "no theme" if name is None else f"the theme {name!r}"
+            self._error(
+                path if value is not None else (),
+                f"found {found}; Flare's pages are written for theme: {{name: {THEME}}} "
+                "(mkdocs-material)",
+            )
+
+    def docs_dir(self, folder: Path, given: bool) -> bool:
+        if folder.is_dir():
+            return True
+        where = ("docs_dir",) if given else ()
+        self._error(
+            where,
+            f"the folder of hand-written pages, {folder.name}/, does not exist; create it (an "
+            "About page is enough) or set docs_dir",
+        )
+        return False
+
+    def nav(self, value: Any, docs_dir: Path, generated: set[str]) -> None:
+        if value is None:
+            return
+        for path, target in _nav_targets(value, ("nav",)):
+            if "://" in target or target.startswith(("/", "#", "mailto:")):
+                continue
+            page = target.split("#", 1)[0]
+            if (docs_dir / page).is_file() or page in generated:
+                continue
+            if page.startswith(GENERATED_FOLDERS):
+                continue  # a record's page, or a later history page
+            self._error(
+                path,
+                f"the navigation names {page}, which is neither a page in {docs_dir.name}/ nor "
+                "one Flare writes (index.md, history/index.md, reliability/index.md, "
+                "components/<id>.md, ...)",
+            )
+
+    def no_page_in_the_way(self, docs_dir: Path, generated: set[str]) -> None:
+        for page in sorted(generated):
+            if (docs_dir / page).is_file():
+                self.found.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        docs_dir / page,
+                        f"Flare writes the page {page} itself; rename or remove this file",
+                    )
+                )
+
+
+def _nav_targets(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple, str]]:
+    """Every page a nav entry points at, with where the entry is."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _nav_targets(item, (*path, index))
+        ]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _nav_targets(item, (*path, key))]
+    return []
