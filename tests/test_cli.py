@@ -184,6 +184,41 @@ def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
         server.wait(timeout=30)
 
 
+def test_serve_keeps_answering_while_a_record_is_invalid_and_recovers(tmp_path: Path):
+    """Mid-edit, a record is invalid: the preview answers with the last good site and says what
+    is wrong on the page; the next save that fixes it brings the change in."""
+    root = copy_example_site(tmp_path)
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    server = subprocess.Popen(
+        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    record = root / "incidents" / "outage.yaml"
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
+        record.write_text("title: API down\nimpact: critical\ncomponents: [api]\n", "utf-8")
+        broken = wait_until(
+            lambda: fetch_text(url), lambda page: "This preview shows the last good" in page
+        )
+        assert "incidents/outage.yaml" in broken and "updates" in broken
+        assert "Public API" in broken  # the last good site, still there
+        record.write_text(
+            "title: API down\nimpact: critical\ncomponents: [api]\nupdates:\n"
+            "  - at: 2026-11-23T11:00:00Z\n    status: investigating\n    body: Down.\n",
+            encoding="utf-8",
+        )
+        fixed = wait_until(lambda: fetch_text(url), lambda page: "Major outage" in page)
+        assert "This preview shows the last good" not in fixed
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def free_port() -> int:
     import socket
 

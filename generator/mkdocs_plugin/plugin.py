@@ -8,6 +8,7 @@ MkDocs links them and which of them appear in the navigation.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from html import escape
 from importlib.resources import files as package_files
@@ -68,6 +69,10 @@ class FlarePlugin(BasePlugin):
         self._preloaded: tuple[Site, datetime] | None = None
         self._pages: dict[str, GeneratedPage] = {}
         self._serving = False
+        # Under `serve`, mistakes do not stop the preview: it keeps the last good records and
+        # settings and shows what is wrong on every page until the next save fixes it.
+        self._last_good: Site | None = None
+        self._preview_errors: dict[str, str] = {}  # "settings" / "records" -> the report
 
     def preload(self, site: Site, now: datetime) -> None:
         """Use records the caller has already loaded and validated (``flare build`` does)."""
@@ -84,10 +89,14 @@ class FlarePlugin(BasePlugin):
                 self.settings = settings_from_options(options, Path("mkdocs.yml"))
         except InvalidSite as invalid:
             folder = Path(config_file_path).parent if config_file_path else None
+            if self._serving and self.settings is not None:
+                self._preview_errors["settings"] = invalid.report(folder)
+                return [], []
             return [
                 (_option_name(error.field), ConfigValidationError(error.format(folder)))
                 for error in invalid.errors
             ], []
+        self._preview_errors.pop("settings", None)
         return [], []
 
     # -- lifecycle, in the order MkDocs calls it -------------------------------------------------
@@ -175,6 +184,8 @@ class FlarePlugin(BasePlugin):
             for title, path, kind in feeds
         )
         output = output.replace("</head>", f"{tags}</head>", 1)
+        if self._serving and self._preview_errors:
+            output = _with_banner(output, self._preview_errors)
         return self._with_policy(output, page.file.src_uri)
 
     @event_priority(-100)
@@ -217,13 +228,22 @@ class FlarePlugin(BasePlugin):
             raise PluginError(str(error)) from None
 
     def _resolve_site(self, config_file: Path, now: datetime, name: str) -> Site:
+        """The records; under `serve`, the last good ones while the current ones are wrong."""
         assert self.settings is not None
         try:
-            return load_site(config_file, now, self.settings, name)
+            site = load_site(config_file, now, self.settings, name)
         except InvalidSite as invalid:
-            raise PluginError(
-                "the status records are invalid:\n" + invalid.report(config_file.parent)
-            ) from None
+            report = invalid.report(config_file.parent)
+            if not self._serving or self._last_good is None:
+                raise PluginError("the status records are invalid:\n" + report) from None
+            self._preview_errors["records"] = report
+            # Not log.error: under strict mode an error would fail the build and stall the
+            # preview, which is what keeping the last good records avoids.
+            log.info(f"the records are invalid; the preview keeps the last good ones:\n{report}")
+            return self._last_good
+        self._preview_errors.pop("records", None)
+        self._last_good = site
+        return site
 
     def _component_of(self, page: Page) -> Component | None:
         assert self.settings is not None
@@ -250,3 +270,15 @@ def _option_name(field: str) -> str:
     """``timezone`` for ``plugins[0].flare.timezone``: the option as MkDocs names it."""
     _, found, option = field.partition(".flare.")
     return option if found else field or "flare"
+
+
+def _with_banner(html: str, errors: dict[str, str]) -> str:
+    """The page with the preview's errors at the top of its body: what is wrong, and that the
+    page shows the last good version until the next save fixes it."""
+    reports = "\n".join(errors.values())
+    banner = (
+        '<div class="flare-preview-errors" role="alert"><p><strong>This preview shows the last '
+        "good version: fix these and save, and it rebuilds.</strong></p>"
+        f"<pre>{escape(reports)}</pre></div>"
+    )
+    return re.sub(r"(<body[^>]*>)", lambda match: match[1] + banner, html, count=1)
