@@ -214,3 +214,49 @@ def test_a_stop_signal_during_the_build_removes_the_half_built_folder(tmp_path: 
     assert (target / "index.html").read_text(encoding="utf-8") == "old"
     assert leftovers(tmp_path) == []
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
+
+
+def a_finished_process_id() -> int:
+    """The id of a process that has ended (as a build killed with SIGKILL has)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_build_removes_what_killed_builds_left_and_keeps_a_running_ones(
+    tmp_path: Path, example_build: Path
+):
+    root = copy_example_site(tmp_path)
+    site = served_site(root, example_build)
+    dead = a_finished_process_id()
+    for name in (f".site.building-{dead}-k1ll3d", f".site.retired-{dead}", ".site.building-x1"):
+        (root / name / "incidents").mkdir(parents=True)
+        (root / name / "incidents" / "index.html").write_text("half", encoding="utf-8")
+    running = root / f".site.building-{os.getpid()}-running"
+    running.mkdir()
+
+    result = flare("build", str(root), "-d", str(site))
+
+    assert result.returncode == 0, result.stderr
+    assert leftovers(root) == [running.name]
+
+
+def test_a_site_with_a_read_only_folder_is_not_replaced_and_nothing_is_left(
+    tmp_path: Path, example_build: Path
+):
+    root = copy_example_site(tmp_path)
+    site = served_site(root, example_build)
+    locked = site / "incidents"
+    before = snapshot(site)
+    locked.chmod(0o555)
+    try:
+        if writable(locked):
+            pytest.skip("this user writes into read-only folders (root?)")
+        result = flare("build", str(root), "-d", str(site))
+    finally:
+        locked.chmod(0o755)
+
+    assert result.returncode == 1
+    assert f"cannot replace {site}: {locked} is read-only" in result.stderr
+    assert leftovers(root) == []
+    assert snapshot(site) == before

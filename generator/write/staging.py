@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -25,6 +26,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from generator.errors import FlareError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -58,9 +61,11 @@ def build_and_replace(target: Path, build: Callable[[Path], None]) -> None:
     as another user must read the site).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(target)
+    _check_replaceable(target)
     with _StopSignals() as signals:
         staging: Path | None = None
-        prefix = f".{target.name}.building-"
+        prefix = f".{target.name}.building-{os.getpid()}-"
         try:
             with signals.held():
                 staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
@@ -76,6 +81,50 @@ def build_and_replace(target: Path, build: Callable[[Path], None]) -> None:
             raise
         if signals.received is not None:
             raise Interrupted(signals.received, swapped=True)
+
+
+class CannotReplace(FlareError):
+    """The served site cannot be replaced whole; nothing was built or changed."""
+
+
+def remove_stale_folders(target: Path) -> None:
+    """Remove what killed builds left beside ``target``: a staging or retired folder whose
+    process (named in the folder's name) is gone. A running build's folders stay."""
+    for pattern in (f".{target.name}.building-*", f".{target.name}.retired-*"):
+        for folder in target.parent.glob(pattern):
+            pid = _owner(folder.name)
+            if folder.is_dir() and (pid is None or not _alive(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner(name: str) -> int | None:
+    """The process id in ``.site.building-<pid>-xyz`` or ``.site.retired-<pid>``."""
+    match = re.search(r"\.(?:building|retired)-(\d+)(?:-|$)", name)
+    return int(match[1]) if match else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _check_replaceable(target: Path) -> None:
+    """Refuse, before building, a site whose old files could not be removed once the new one
+    is in place: a read-only folder in it would be left behind under another name."""
+    if not target.is_dir():
+        return
+    for folder, _, _ in os.walk(target):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise CannotReplace(
+                f"cannot replace {target}: {folder} is read-only, so the old site could not be "
+                f"removed once the new one is in place; make it writable (chmod -R u+w "
+                f"{target}) or build elsewhere with -d"
+            )
 
 
 def replace_directory(new: Path, target: Path) -> None:
