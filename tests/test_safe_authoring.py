@@ -6,11 +6,13 @@ change could publish something wrong without a word.
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import SiteFolder, flare
+from conftest import EXAMPLE_NOW, SiteFolder, flare
 
 OPEN_INCIDENT = """\
 title: Elevated API errors
@@ -304,3 +306,90 @@ def test_a_postmortem_of_an_open_incident_is_refused(site_folder: SiteFolder):
     assert result.returncode == 1
     assert "errors is still open; its post-mortem follows the resolution" in result.stderr
     assert path.read_text(encoding="utf-8") == OPEN_INCIDENT
+
+
+# -- maintenance can be called off and moved ------------------------------------------------------
+UPGRADE = """\
+kind: maintenance
+title: Database upgrade
+components: [api]
+scheduled:
+  start: 2026-12-08T02:00:00Z
+  end: 2026-12-08T04:00:00Z
+updates:
+  - at: 2026-11-20T10:00:00Z
+    status: scheduled
+    body: We will upgrade the database.
+"""
+
+
+def built_outputs(site: SiteFolder, tmp_path: Path, now: datetime = EXAMPLE_NOW) -> Path:
+    result = flare("build", str(site.root), "-d", str(tmp_path / "site"), now=now)
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "site"
+
+
+def calendar_event(site_dir: Path) -> dict[str, str]:
+    text = (site_dir / "maintenance.ics").read_text(encoding="utf-8").replace("\n ", "")
+    event = text.split("BEGIN:VEVENT\n", 1)[1].split("END:VEVENT", 1)[0]
+    return dict(line.split(":", 1) for line in event.splitlines())
+
+
+def test_a_cancelled_maintenance_says_so_everywhere_and_changes_no_state(
+    site_folder: SiteFolder, tmp_path: Path
+):
+    site_folder.record("upgrade.yaml", UPGRADE)
+    before = calendar_event(built_outputs(site_folder, tmp_path / "before"))
+    cancelled = flare(
+        "update", "upgrade", "--status", "cancelled", "-m", "We no longer need this work.",
+        cwd=site_folder.root,
+    )  # fmt: skip
+    assert cancelled.returncode == 0, cancelled.stderr
+
+    during_old_window = datetime(2026, 12, 8, 3, 0, tzinfo=UTC)
+    site_dir = built_outputs(site_folder, tmp_path / "after", now=during_old_window)
+
+    event = calendar_event(site_dir)
+    assert event["STATUS"] == "CANCELLED" and before["STATUS"] == "CONFIRMED"
+    assert event["UID"] == before["UID"]
+    assert int(event["SEQUENCE"]) > int(before["SEQUENCE"])
+    (maintenance,) = json.loads((site_dir / "api/v2/scheduled-maintenances.json").read_bytes())[
+        "scheduled_maintenances"
+    ]
+    assert maintenance["status"] == "completed"
+    assert maintenance["cancelled_at"] == "2026-11-23T12:00:00.000Z"
+    components = json.loads((site_dir / "api/v2/components.json").read_bytes())["components"]
+    assert {c["id"]: c["status"] for c in components}["api"] == "operational"
+    page = (site_dir / "incidents/upgrade/index.html").read_text(encoding="utf-8")
+    assert "<strong>Cancelled</strong>" in page
+    feed = (site_dir / "history.atom").read_text(encoding="utf-8")
+    assert "[Cancelled] Database upgrade" in feed
+
+
+def test_flare_reschedule_moves_the_window_and_tells_calendars_and_feeds(
+    site_folder: SiteFolder, tmp_path: Path
+):
+    site_folder.record("upgrade.yaml", UPGRADE)
+    before = calendar_event(built_outputs(site_folder, tmp_path / "before"))
+
+    moved = flare(
+        "reschedule", "upgrade", "--start", "2026-12-09T02:00:00Z",
+        "--end", "2026-12-09T05:00:00Z", cwd=site_folder.root,
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+
+    site_dir = built_outputs(site_folder, tmp_path / "after")
+    event = calendar_event(site_dir)
+    assert (event["DTSTART"], event["DTEND"]) == ("20261209T020000Z", "20261209T050000Z")
+    assert event["UID"] == before["UID"]
+    assert int(event["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    (maintenance,) = json.loads((site_dir / "api/v2/scheduled-maintenances.json").read_bytes())[
+        "scheduled_maintenances"
+    ]
+    assert maintenance["scheduled_for"] == "2026-12-09T02:00:00.000Z"
+    assert maintenance["scheduled_until"] == "2026-12-09T05:00:00.000Z"
+    feed = (site_dir / "history.atom").read_text(encoding="utf-8")
+    assert "[Rescheduled] Database upgrade" in feed
+    assert "New window: 9 Dec 2026, 02:00 UTC to 9 Dec 2026, 05:00 UTC" in feed
+    page = (site_dir / "incidents/upgrade/index.html").read_text(encoding="utf-8")
+    assert "9 Dec 2026, 02:00 UTC</time> to <time" in page

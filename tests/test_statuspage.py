@@ -93,7 +93,7 @@ UPDATE = {
 }
 AFFECTED = {"code": STR, "name": STR, "old_status": (STR, NULL), "new_status": STR}
 # What we add beside the reference's fields (it allows additions, never changes).
-ADDED = {"update": {"body_html": STR}}
+ADDED = {"update": {"body_html": STR}, "maintenance": {"cancelled_at": (TIME, NULL)}}
 
 COMPONENT_STATUSES = {
     "operational",
@@ -160,7 +160,10 @@ def component_errors(component: dict, where: str) -> list:
 
 
 def record_errors(record: dict, where: str, maintenance: bool) -> list:
-    errors = shape_errors(record, MAINTENANCE if maintenance else INCIDENT, where)
+    if maintenance:
+        errors = shape_errors(record, MAINTENANCE, where, ADDED["maintenance"])
+    else:
+        errors = shape_errors(record, INCIDENT, where)
     statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
     if record.get("status") not in statuses:
         errors.append(f"{where}.status: {record.get('status')!r}")

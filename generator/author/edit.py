@@ -28,7 +28,13 @@ from generator.errors import Diagnostic, FlareError, Severity
 from generator.load.settings import CONFIG_NAME, SiteSettings, find_site_root, read_settings
 from generator.load.yamlsource import parse_yaml_text
 from generator.model.postmortem import STAGE_REQUIREMENTS, Stage
-from generator.model.records import Incident, IncidentStatus, Maintenance, Record
+from generator.model.records import (
+    Incident,
+    IncidentStatus,
+    Maintenance,
+    MaintenanceStatus,
+    Record,
+)
 from generator.validate.records import LoadedRecords, load_records, validate_document
 
 SCHEMA_FILE = Path("schema/incident.schema.json")
@@ -238,6 +244,39 @@ def add_update(
     document.setdefault("updates", CommentedSeq()).append(update)
     written = _write_edit(workspace, path, record.id, document, yaml, layout)
     return replace(written, notes=notes)
+
+
+def reschedule(
+    workspace: Workspace,
+    reference: str,
+    *,
+    start: datetime,
+    end: datetime,
+    message: str | None = None,
+    at: datetime,
+    exact: bool = True,
+) -> Written:
+    """Move a maintenance's window with an update, so subscribers hear of it: the calendar's
+    event takes the new time (its SEQUENCE grows) and the feeds carry the update."""
+    maintenance = workspace.find(reference, Maintenance, prefer_open_at=at)
+    if not exact:
+        at = _second_of_its_own(maintenance, at)
+    status = maintenance.status_at(at)
+    if status in (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED):
+        raise AuthoringError(f"{maintenance.id} is {status.label.lower()}; nothing to move")
+    path = workspace.path_of(maintenance)
+    document, yaml, layout = _load_for_edit(path)
+    body = message or (
+        f"We have moved this work to {format_instant(start)} to {format_instant(end)} (UTC)."
+    )
+    update = _update(at, status.value, body)
+    window = CommentedMap()
+    window["start"] = _Instant(format_instant(start))
+    window["end"] = _Instant(format_instant(end))
+    window.fa.set_flow_style()
+    update.insert(2, "scheduled", window)
+    document.setdefault("updates", CommentedSeq()).append(update)
+    return _write_edit(workspace, path, maintenance.id, document, yaml, layout)
 
 
 def _refuse_a_twin(workspace: Workspace, title: str, at: datetime) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.authoring import new, postmortem, resolve, update
+from generator.cli.authoring import new, postmortem, reschedule, resolve, update
 from generator.cli.common import fail
 from generator.cli.site import build, init, schema, serve, validate
 from generator.errors import FlareError, InvalidSite
@@ -59,5 +59,5 @@ def main() -> None:
     """
 
 
-for command in (validate, build, serve, schema, init, new, update, resolve, postmortem):
+for command in (validate, build, serve, schema, init, new, update, resolve, reschedule, postmortem):
     main.add_command(command)

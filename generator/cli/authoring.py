@@ -208,6 +208,40 @@ def update(
 
 @click.command()
 @click.argument("reference", metavar="ID")
+@click.option("--start", required=True, type=InstantType(), help="When the work now starts.")
+@click.option("--end", required=True, type=InstantType(), help="When the work now ends.")
+@message_option
+@at_option
+@directory_option
+def reschedule(
+    reference: str,
+    start: datetime,
+    end: datetime,
+    message: str | None,
+    at: datetime | None,
+    site_dir: Path,
+) -> None:
+    """Move a maintenance to another window, with an update that says so.
+
+    Calendars take the new time and feed readers hear of it; editing scheduled: by hand would
+    tell them nothing. To call the work off: flare update ID --status cancelled -m "...".
+    """
+    _author(
+        lambda workspace: authoring.reschedule(
+            workspace,
+            reference,
+            start=start,
+            end=end,
+            message=message,
+            at=at or build_now(),
+            exact=at is not None,
+        ),
+        site_dir,
+    )
+
+
+@click.command()
+@click.argument("reference", metavar="ID")
 @message_option
 @at_option
 @directory_option

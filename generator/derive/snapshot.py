@@ -243,19 +243,23 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
     if now.utcoffset() is None:
         raise ValueError("now must carry a timezone, such as datetime(..., tzinfo=UTC)")
     settings = site.settings
-    # States come from the records as written: an update sets nothing before its time, but
-    # when a component joins an incident is the record's, so the past never changes later.
-    # Everything shown comes from the records as posted by now.
+    # Incidents' states come from the records as written: an update sets nothing before its
+    # time, but when a component joins an incident is the record's, so the past never changes
+    # later. A maintenance's window is as the updates posted by now have moved it. Everything
+    # shown comes from the records as posted by now.
     posted = {
         record.id: shown for record in site.records if (shown := posted_by(record, now)) is not None
     }
+    stated = [
+        record if isinstance(record, Incident) else posted[record.id] for record in site.records
+    ]
     first_instant = min((_first_instant(record) for record in posted.values()), default=None)
     history_start = _history_start(now, settings, first_instant)
     intervals = {
-        component_id: tuple(state_intervals(site.records, component_id, history_start, now))
+        component_id: tuple(state_intervals(stated, component_id, history_start, now))
         for component_id in settings.component_ids
     }
-    states = component_states_at(site.records, settings.component_ids, now)
+    states = component_states_at(stated, settings.component_ids, now)
     days = {
         component_id: tuple(daily_uptime(history, YEAR_DAYS, now, settings.zone))
         for component_id, history in intervals.items()

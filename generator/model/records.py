@@ -86,6 +86,7 @@ class MaintenanceStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     VERIFYING = "verifying"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"  # called off: from then on it puts nothing under maintenance
 
     @property
     def label(self) -> str:
@@ -139,12 +140,6 @@ class IncidentUpdate(Model):
     )
 
 
-class MaintenanceUpdate(Model):
-    at: Timestamp
-    status: MaintenanceStatus
-    body: Text = Field(description="What customers read, in Markdown.")
-
-
 class Window(Model):
     start: Timestamp
     end: Timestamp
@@ -160,6 +155,16 @@ class Window(Model):
                 {"end": end.isoformat(), "start": start.isoformat()},
             )
         return end
+
+
+class MaintenanceUpdate(Model):
+    at: Timestamp
+    status: MaintenanceStatus
+    scheduled: Window | None = Field(
+        default=None,
+        description="A new window: this update moves the work to it (flare reschedule).",
+    )
+    body: Text = Field(description="What customers read, in Markdown.")
 
 
 def _one_update_a_second(updates: list[Any]) -> list[InitErrorDetails]:
@@ -338,28 +343,40 @@ class Maintenance(Model):
         return tuple(sorted(self.updates, key=lambda update: update.at))
 
     @property
+    def window(self) -> Window:
+        """The window as the latest update that moved it says, else as first announced."""
+        moved = [update.scheduled for update in self.timeline if update.scheduled is not None]
+        return moved[-1] if moved else self.scheduled
+
+    @property
+    def cancelled_at(self) -> datetime | None:
+        """When an update called the work off; None while it is not."""
+        cancelled = [u.at for u in self.timeline if u.status is MaintenanceStatus.CANCELLED]
+        return cancelled[0] if cancelled else None
+
+    @property
     def started_at(self) -> datetime:
-        """The scheduled start, or the first update saying work began if that came earlier."""
-        begun = [
-            update.at
-            for update in self.timeline
-            if update.status is not MaintenanceStatus.SCHEDULED
-        ]
-        return min([self.scheduled.start, *begun[:1]])
+        """The window's start, or the first update saying work began if that came earlier; a
+        maintenance called off before it began starts and ends at its cancellation."""
+        begun = [update.at for update in self.timeline if update.status in _WORKING]
+        start = min([self.window.start, *begun[:1]])
+        cancelled = self.cancelled_at
+        return cancelled if cancelled is not None and cancelled < start else start
 
     @property
     def ended_at(self) -> datetime:
-        """The first update saying the work is completed, else the scheduled end."""
-        completed = [
-            update.at for update in self.timeline if update.status is MaintenanceStatus.COMPLETED
-        ]
-        return completed[0] if completed else self.scheduled.end
+        """The first update saying the work is completed or called off, else the window's end."""
+        stopped = [update.at for update in self.timeline if update.status in _STOPPED]
+        return max(stopped[0], self.started_at) if stopped else self.window.end
 
     def is_active_at(self, instant: datetime) -> bool:
         return self.started_at <= instant < self.ended_at
 
     def status_at(self, instant: datetime) -> MaintenanceStatus:
         """What the clock and the latest update say together; the window beats a stale update."""
+        cancelled = self.cancelled_at
+        if cancelled is not None and instant >= cancelled:
+            return MaintenanceStatus.CANCELLED
         if instant >= self.ended_at:
             return MaintenanceStatus.COMPLETED
         if instant < self.started_at:
@@ -368,6 +385,10 @@ class Maintenance(Model):
         if posted and posted[-1].status is MaintenanceStatus.VERIFYING:
             return MaintenanceStatus.VERIFYING
         return MaintenanceStatus.IN_PROGRESS
+
+
+_WORKING = (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING, MaintenanceStatus.COMPLETED)
+_STOPPED = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
 
 
 Record = Incident | Maintenance

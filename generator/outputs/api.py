@@ -47,7 +47,11 @@ Where the reference leaves the choice to us:
   ``scheduled_for`` / ``scheduled_until`` the announced window; ``created_at`` the first update's
   time (the scheduled start when there is none); ``updated_at`` the latest of the posted updates
   and the window's edges already passed; ``resolved_at`` the end once completed;
-  ``monitoring_at`` is always null (a maintenance has no monitoring stage).
+  ``monitoring_at`` is always null (a maintenance has no monitoring stage). A maintenance
+  called off is ``completed`` to Statuspage's clients, which know no other end, with the
+  added ``cancelled_at`` (null otherwise) and ``resolved_at`` at the cancellation; its
+  cancelling update's status is ``completed`` too. ``scheduled_for`` and ``scheduled_until``
+  are the window as the latest update that moved it says.
 - **Updates** are newest first; ``body`` is the author's Markdown source (Statuspage bodies are
   plain text) and the added ``body_html`` holds the sanitised HTML the site shows.
   ``affected_components`` lists every component the update names, in declaration order, as
@@ -343,7 +347,7 @@ class _StatuspageApi:
         at = self.time(update.at)
         return {
             "id": update_id,
-            "status": update.status.value,
+            "status": _api_status(update.status),
             "body": update.body,
             "incident_id": record.id,
             "created_at": at,
@@ -379,7 +383,7 @@ class _StatuspageApi:
         return {
             "id": maintenance.id,
             "name": maintenance.title,
-            "status": facts.status.value,
+            "status": _api_status(facts.status),
             "created_at": self.time(timeline[0].at if timeline else maintenance.scheduled.start),
             "updated_at": self.time(facts.updated_at),
             "monitoring_at": None,
@@ -393,8 +397,9 @@ class _StatuspageApi:
                 for _, update, update_id in reversed(_numbered(maintenance))
             ],
             "components": self._record_components(maintenance),
-            "scheduled_for": self.time(maintenance.scheduled.start),
-            "scheduled_until": self.time(maintenance.scheduled.end),
+            "scheduled_for": self.time(maintenance.window.start),
+            "scheduled_until": self.time(maintenance.window.end),
+            "cancelled_at": self.optional_time(maintenance.cancelled_at),
         }
 
 
@@ -405,3 +410,11 @@ def _numbered(record: Record) -> list[tuple[int, Any, str]]:
         (index, update, _digest(record.id, update.at.astimezone(UTC).isoformat(), update.status))
         for index, update in enumerate(record.timeline)
     ]
+
+
+def _api_status(status: IncidentStatus | MaintenanceStatus) -> str:
+    """The status as Statuspage's clients know it: a maintenance called off is ``completed``
+    there (its ``cancelled_at`` says why), since strict clients refuse an unknown status."""
+    return (
+        MaintenanceStatus.COMPLETED.value if status is MaintenanceStatus.CANCELLED else status.value
+    )

@@ -13,9 +13,10 @@ the time of the build, and a new update posted to the record is what changes the
   calendar program nothing.
 - ``SEQUENCE`` is the number of updates: it only ever grows as updates are posted, as a
   revision number must.
-- ``DTSTART``/``DTEND`` are the scheduled window in UTC, ``STATUS`` is ``CONFIRMED`` (a record
-  has no way to say a maintenance was called off) and ``TRANSP`` is ``TRANSPARENT``: planned
-  work on a service does not make the subscriber busy.
+- ``DTSTART``/``DTEND`` are the window in UTC, as the latest update that moved it says (that
+  update raises ``SEQUENCE`` too, so calendar programs take the new time); ``STATUS`` is
+  ``CANCELLED`` once an update called the work off, else ``CONFIRMED``; ``TRANSP`` is
+  ``TRANSPARENT``: planned work on a service does not make the subscriber busy.
 
 The text is written here rather than with an iCalendar library: it is a few lines, escaped
 and folded as the RFC says (TEXT escapes; lines of at most 75 octets, folded between UTF-8
@@ -59,7 +60,7 @@ def files(snapshot: Snapshot, links: SiteLinks) -> dict[str, bytes]:
     ]
     maintenances = sorted(
         (facts.record for facts in snapshot.maintenances),
-        key=lambda maintenance: (maintenance.scheduled.start, maintenance.id),
+        key=lambda maintenance: (maintenance.window.start, maintenance.id),
     )
     for maintenance in maintenances:
         lines.extend(_event(snapshot.settings, maintenance, links))
@@ -76,12 +77,12 @@ def _event(settings: SiteSettings, maintenance: Maintenance, links: SiteLinks) -
         "BEGIN:VEVENT",
         f"UID:{escape_text(f'{maintenance.id}@{links.host}')}",
         f"DTSTAMP:{stamp}",
-        f"DTSTART:{utc_stamp(maintenance.scheduled.start)}",
-        f"DTEND:{utc_stamp(maintenance.scheduled.end)}",
+        f"DTSTART:{utc_stamp(maintenance.window.start)}",
+        f"DTEND:{utc_stamp(maintenance.window.end)}",
         f"SUMMARY:{escape_text(maintenance.title)}",
         f"DESCRIPTION:{escape_text(event_description(settings, maintenance, url))}",
         f"URL:{url}",
-        "STATUS:CONFIRMED",
+        f"STATUS:{'CANCELLED' if maintenance.cancelled_at else 'CONFIRMED'}",
         "TRANSP:TRANSPARENT",
         f"SEQUENCE:{len(timeline)}",
         f"LAST-MODIFIED:{stamp}",

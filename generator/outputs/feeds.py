@@ -29,6 +29,7 @@ from markupsafe import Markup
 from generator.derive.snapshot import RecordFacts, Snapshot
 from generator.load.settings import SiteSettings
 from generator.model.records import Incident, IncidentUpdate, MaintenanceUpdate, Record
+from generator.render.format import format_time
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, postmortem_path
 from generator.render.markup import MarkupPolicy, xml_text
 
@@ -109,7 +110,7 @@ def _update_entries(
     for position, (update, entry_id) in enumerate(zip(record.timeline, ids, strict=True)):
         yield _Entry(
             id=entry_id,
-            title=f"[{update.status.label}] {record.title}",
+            title=f"[{_update_label(update)}] {record.title}",
             at=update.at,
             link=page,
             content=_content(update, settings, markup, noun, page),
@@ -151,6 +152,13 @@ def _postmortem_entries(
         )
 
 
+def _update_label(update: IncidentUpdate | MaintenanceUpdate) -> str:
+    """``Identified``, or ``Rescheduled`` for an update that moves a maintenance's window."""
+    if isinstance(update, MaintenanceUpdate) and update.scheduled is not None:
+        return "Rescheduled"
+    return update.status.label
+
+
 def _update_ids(record: Record, links: SiteLinks) -> list[str]:
     """``tag:<host>,<UTC date>:incidents/<record id>/updates/<UTC time>-<status>`` per update:
     unique, since a record holds one update a second at most."""
@@ -171,6 +179,13 @@ def _content(
 ) -> Markup:
     """The body as sanitised HTML, the component states it sets, and the way to the page."""
     parts = [markup.render(update.body)]
+    if isinstance(update, MaintenanceUpdate) and update.scheduled is not None:
+        window = update.scheduled
+        parts.append(
+            Markup("<p>New window: {} to {}</p>").format(
+                format_time(window.start, settings.zone), format_time(window.end, settings.zone)
+            )
+        )
     if isinstance(update, IncidentUpdate) and update.components:
         states = Markup("").join(
             Markup("<li>{}: {}</li>").format(settings.component(component_id).name, state.label)
