@@ -393,3 +393,55 @@ def test_flare_reschedule_moves_the_window_and_tells_calendars_and_feeds(
     assert "New window: 9 Dec 2026, 02:00 UTC to 9 Dec 2026, 05:00 UTC" in feed
     page = (site_dir / "incidents/upgrade/index.html").read_text(encoding="utf-8")
     assert "9 Dec 2026, 02:00 UTC</time> to <time" in page
+
+
+# -- limits, with their reasons -------------------------------------------------------------------
+def test_a_title_longer_than_a_status_page_shows_is_refused(site_folder: SiteFolder):
+    site_folder.record("errors.yaml", OPEN_INCIDENT.replace("Elevated API errors", "x" * 201))
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert (
+        "incidents/errors.yaml:1:8: error: title: 201 characters; a title is at most 200"
+    ) in result.stderr
+
+
+def test_a_title_of_200_characters_is_fine(site_folder: SiteFolder):
+    site_folder.record("errors.yaml", OPEN_INCIDENT.replace("Elevated API errors", "x" * 200))
+    assert flare("validate", cwd=site_folder.root).returncode == 0
+
+
+def test_bidirectional_controls_are_refused_in_a_title(site_folder: SiteFolder):
+    site_folder.record(
+        "errors.yaml", OPEN_INCIDENT.replace("Elevated API errors", "API \u202eLIVE si lla\u202c")
+    )
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert (
+        "incidents/errors.yaml:1:8: error: title: holds the bidirectional control character(s) "
+        "U+202C, U+202E, which reorder the text around them"
+    ) in result.stderr
+
+
+def test_bidirectional_controls_are_refused_in_a_components_name(site_folder: SiteFolder):
+    config = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(config.replace("Dashboard", "Dash\u2066board"), "utf-8")
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert (
+        "mkdocs.yml:13:17: error: plugins[0].flare.components[1].name: holds the bidirectional "
+        "control character(s) U+2066"
+    ) in result.stderr
+
+
+def test_a_right_to_left_title_is_fine(site_folder: SiteFolder):
+    site_folder.record("errors.yaml", OPEN_INCIDENT.replace("Elevated API errors", "שגיאות API"))
+    assert flare("validate", cwd=site_folder.root).returncode == 0
+
+
+def test_a_three_year_maintenance_is_warned_of(site_folder: SiteFolder):
+    site_folder.record("upgrade.yaml", UPGRADE.replace("end: 2026-12-08", "end: 2029-12-08"))
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 0
+    assert (
+        "incidents/upgrade.yaml:5:3: warning: scheduled: the window is 1096 days long"
+    ) in result.stderr

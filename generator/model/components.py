@@ -6,15 +6,51 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+TITLE_LIMIT = 200  # characters: what a status page, a feed reader or a chat line shows whole
+# Characters that reorder the text around them ("Trojan Source"): in a title or a name they
+# could make it read as something else than what was written.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _no_bidi_controls(text: str) -> str:
+    found = sorted({f"U+{ord(c):04X}" for c in text if c in BIDI_CONTROLS})
+    if found:
+        raise PydanticCustomError(
+            "bidi_control",
+            "holds the bidirectional control character(s) {found}, which reorder the text "
+            "around them; remove them (letters of right-to-left scripts are fine)",
+            {"found": ", ".join(found)},
+        )
+    return text
+
+
+def _title_length(text: str) -> str:
+    if len(text) > TITLE_LIMIT:
+        raise PydanticCustomError(
+            "title_length",
+            "{length} characters; a title is at most {limit}, so that a status page, a feed "
+            "reader and a chat message show it whole: put the detail in an update",
+            {"length": len(text), "limit": TITLE_LIMIT},
+        )
+    return text
+
+
+Name = Annotated[Text, AfterValidator(_no_bidi_controls)]
+"""A name readers see (a component's, a responder's): no bidirectional controls."""
+Title = Annotated[Text, AfterValidator(_title_length), AfterValidator(_no_bidi_controls)]
+"""A record's title: at most TITLE_LIMIT characters, no bidirectional controls."""
 
 
 class ComponentState(StrEnum):
@@ -43,6 +79,6 @@ class Component(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: Slug = Field(description="Short name used in records, e.g. `api`.")
-    name: Text = Field(description="What customers call it, e.g. `Public API`.")
+    name: Name = Field(description="What customers call it, e.g. `Public API`.")
     group: Text | None = Field(default=None, description="Heading it is listed under.")
     description: Text | None = Field(default=None, description="One line shown beside it.")

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, NonNegativeInt, PositiveInt, StringConstraints
 
-from generator.model.components import Text
+from generator.model.components import Name, Text
 from generator.model.fields import Model, RecordId, Timestamp
 
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
@@ -124,7 +124,7 @@ class ActionStatus(StrEnum):
 
 
 class Responder(Model):
-    name: Text
+    name: Name
     role: Text = Field(description="incident command, operations, communications, ...")
     internal: bool = False
 

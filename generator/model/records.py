@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from generator.model.components import ComponentState, Text
+from generator.model.components import ComponentState, Text, Title
 from generator.model.fields import Model, RecordId, Timestamp
 from generator.model.postmortem import Postmortem
 
@@ -216,7 +216,7 @@ class Incident(Model):
 
     kind: Literal["incident"] = "incident"
     id: RecordId = Field(description="Defaults to the file name without its extension.")
-    title: Text
+    title: Title
     impact: Impact
     components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(
         default_factory=list, description="The components this incident affects."
@@ -327,7 +327,7 @@ class Maintenance(Model):
 
     kind: Literal["maintenance"]
     id: RecordId = Field(description="Defaults to the file name without its extension.")
-    title: Text
+    title: Title
     components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(min_length=1)
     scheduled: Window
     updates: list[MaintenanceUpdate] = Field(default_factory=list)

@@ -34,6 +34,7 @@ from generator.validate.postmortem_rules import (
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 LONG_OPEN_INCIDENT = timedelta(days=7)
+LONG_MAINTENANCE = timedelta(days=7)  # longer than this, a window is probably a wrong date
 
 _KINDS: dict[str, type[Incident] | type[Maintenance]] = {
     "incident": Incident,
@@ -186,6 +187,17 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                 )
         if isinstance(record, Incident):
             warnings.extend(_unmarked_reopenings(record, file, document))
+        elif record.window.end - record.window.start > LONG_MAINTENANCE:
+            length = record.window.end - record.window.start
+            warnings.append(
+                _warning(
+                    file,
+                    f"the window is {length.days} days long; maintenance longer than "
+                    f"{LONG_MAINTENANCE.days} days is unusual: check the dates and their years",
+                    document.position_of(("scheduled",)),
+                    "scheduled",
+                )
+            )
         if isinstance(record, Incident) and record.postmortem is not None:
             if record.is_open_at(now):
                 warnings.append(
