@@ -445,3 +445,19 @@ def test_a_three_year_maintenance_is_warned_of(site_folder: SiteFolder):
     assert (
         "incidents/upgrade.yaml:5:3: warning: scheduled: the window is 1096 days long"
     ) in result.stderr
+
+
+def test_validate_ends_with_the_count_of_errors_not_with_a_change_it_never_makes(
+    site_folder: SiteFolder,
+):
+    site_folder.record("errors.yaml", OPEN_INCIDENT.replace("impact: major", "impact: huge"))
+    result = flare("validate", cwd=site_folder.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "1 error"
+
+
+def test_a_build_of_one_record_says_record(site_folder: SiteFolder, tmp_path: Path):
+    site_folder.record("errors.yaml", OPEN_INCIDENT)
+    result = flare("build", str(site_folder.root), "-d", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 1 record into ")

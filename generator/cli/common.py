@@ -70,12 +70,15 @@ def load_checked_site(site_dir: Path, now: datetime) -> Site:
     return site
 
 
-def load_or_exit(site_dir: Path, consequence: str, now: datetime | None = None) -> Site:
-    """The site in ``site_dir`` (its root); every error printed and exit 1 when invalid."""
+def load_or_exit(site_dir: Path, consequence: str | None, now: datetime | None = None) -> Site:
+    """The site in ``site_dir`` (its root); when invalid, every error printed, then what the
+    command did not do (``consequence``, when it would have changed something), and exit 1."""
     try:
         site = load_checked_site(site_dir, now or build_now())
     except InvalidSite as invalid:
         click.echo(invalid.report(site_dir), err=True)
+        if consequence is None:
+            sys.exit(1)
         fail(f"{consequence}.")
     for warning in site.warnings:
         click.echo(warning.format(site_dir), err=True)
