@@ -219,6 +219,36 @@ def test_serve_keeps_answering_while_a_record_is_invalid_and_recovers(tmp_path: 
         server.wait(timeout=60)
 
 
+def test_serve_keeps_answering_while_the_plugins_settings_are_invalid(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    server = subprocess.Popen(
+        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    config = root / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
+        config.write_text(original.replace("timezone: UTC", "timezone: Mars/Base"), "utf-8")
+        broken = wait_until(
+            lambda: fetch_text(url), lambda page: "This preview shows the last good" in page
+        )
+        assert "unknown timezone &#x27;Mars/Base&#x27;" in broken
+        config.write_text(original, encoding="utf-8")
+        wait_until(
+            lambda: fetch_text(url), lambda page: "This preview shows the last good" not in page
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def free_port() -> int:
     import socket
 
