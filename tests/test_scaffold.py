@@ -208,20 +208,38 @@ def test_init_keeps_the_files_a_fresh_repository_already_has(tmp_path: Path):
     assert config["site_name"] == "Example Cloud Status"
 
 
-def test_requirements_find_flares_wheel_in_the_wheels_folder(tmp_path: Path):
-    """Flare is not on PyPI: as the site's README says, its wheel in wheels/ satisfies the pin."""
+def test_requirements_pin_the_exact_version_from_the_package_index_and_nothing_else(
+    tmp_path: Path,
+):
+    """The version that made the site, from the index by name: no local folder, no other index
+    and no URL that a stranger could register first or that a fresh CI machine lacks."""
     site = tmp_path / "site"
     init(site)
     installed = version("flare-status")
-    assert f"flare-status=={installed}" in (site / "requirements.txt").read_text("utf-8")
-    wheel = site / "wheels" / f"flare_status-{installed}-py3-none-any.whl"
-    wheel.parent.mkdir()
-    write_metadata_only_wheel(wheel, "flare-status", installed)
+    requirements = (site / "requirements.txt").read_text("utf-8")
+    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert pins == [f"flare-status=={installed}"]
+    index = tmp_path / "index"
+    index.mkdir()
+    write_metadata_only_wheel(
+        index / f"flare_status-{installed}-py3-none-any.whl", "flare-status", installed
+    )
 
-    # What `pip install -r requirements.txt` would install, offline and whatever is installed here.
+    # What `pip install -r requirements.txt` would install, offline and whatever is installed
+    # here, with a folder standing in for the package index.
     pip = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-deps"]
     result = subprocess.run(
-        [*pip, "--no-index", "--quiet", "--report", "-", "-r", "requirements.txt"],
+        [
+            *pip,
+            "--no-index",
+            "--find-links",
+            str(index),
+            "--quiet",
+            "--report",
+            "-",
+            "-r",
+            "requirements.txt",
+        ],  # fmt: skip
         cwd=site,
         capture_output=True,
         text=True,

@@ -8,6 +8,7 @@ the key ``on`` as true).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -275,9 +276,14 @@ def test_other_repositories_can_run_flare_validate_as_a_pre_commit_hook():
         False,
     )
     runs_for = re.compile(hook["files"]).search
-    for changed in ("incidents/2026/2026-11-23-api-errors.yaml", "incidents/old.yml", "mkdocs.yml"):
+    for changed in (
+        "incidents/2026/2026-11-23-api-errors.yaml",
+        "incidents/old.yml",
+        "mkdocs.yml",
+        "status/records/2026/outage.yaml",  # another incidents_dir
+    ):
         assert runs_for(changed), changed
-    for unrelated in ("site_src/about.md", "docs/mkdocs.yml", "incidents/README.md"):
+    for unrelated in ("site_src/about.md", "incidents/README.md"):
         assert not runs_for(unrelated), unrelated
 
 
@@ -301,7 +307,58 @@ def test_pre_commit_accepts_the_hook_and_a_new_sites_configuration(
     assert result.returncode == 0, result.stdout + result.stderr
     if file == ".pre-commit-config.yaml":
         (repository,) = load(folder / file)["repos"]
-        assert repository["hooks"] == [{"id": "flare-validate"}]
+        assert repository["repo"] == "local"
+        (hook,) = repository["hooks"]
+        assert (hook["id"], hook["entry"], hook["language"]) == (
+            "flare-validate",
+            "flare validate",
+            "system",
+        )
+
+
+@pytest.fixture
+def committed_new_site(tmp_path: Path) -> Path:
+    """A new site in a git repository with its pre-commit hook installed, as its README says."""
+    site = tmp_path / "status"
+    assert flare("init", str(site)).returncode == 0
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=site, check=True, capture_output=True)
+    return site
+
+
+def pre_commit_run(site: Path) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run --all-files`` as an author's shell runs it, flare on the PATH."""
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PRE_COMMIT_HOME": str(site.parent / "pre-commit-cache"),
+    }
+    return subprocess.run(
+        [str(BIN / "pre-commit"), "run", "--all-files"],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_new_sites_hook_passes_a_valid_site(committed_new_site: Path):
+    result = pre_commit_run(committed_new_site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "flare validate" in result.stdout and "Passed" in result.stdout
+
+
+def test_the_new_sites_hook_blocks_an_invalid_record_with_its_line(committed_new_site: Path):
+    (example,) = (committed_new_site / "incidents").rglob("*.yaml")
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("impact: minor", "impact: huge", 1), encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=committed_new_site, check=True)
+    result = pre_commit_run(committed_new_site)
+    assert result.returncode == 1
+    assert "Failed" in result.stdout
+    relative = example.relative_to(committed_new_site)
+    assert f"{relative}:" in result.stdout and ": error: impact: found 'huge'" in result.stdout
 
 
 @pytest.mark.parametrize(

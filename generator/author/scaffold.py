@@ -11,17 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib.metadata import version as distribution_version
 from importlib.resources import files as package_files
 from pathlib import Path
 
 import jinja2
 
+from generator.__about__ import __version__
 from generator.author.edit import format_instant
 from generator.errors import FlareError
 from generator.model.schema import SCHEMA_PATH, record_schema
 
-DISTRIBUTION = "flare-status"
 CONFIG_NAME = "mkdocs.yml"
 
 # (template in generator/author/templates/, where it goes in the new site); the example
@@ -69,7 +68,7 @@ def plan(site_name: str, now: datetime) -> dict[str, str]:
     example = f"incidents/{started:%Y}/{started:%Y-%m-%d}-example.yaml"
     context = {
         "site_name": site_name,
-        "version": distribution_version(DISTRIBUTION),
+        "version": __version__,
         "started": format_instant(started),
         "resolved": format_instant(started + timedelta(minutes=40)),
         "example_path": example,

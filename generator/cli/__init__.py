@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from generator.__about__ import __version__
 from generator.cli.authoring import new, postmortem, reschedule, resolve, update
 from generator.cli.common import fail
 from generator.cli.site import build, init, schema, serve, validate
@@ -48,7 +49,7 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="flare-status", prog_name="flare")
+@click.version_option(__version__, prog_name="flare")
 def main() -> None:
     """Flare: a status page and post-mortems built from incident records kept in git.
 
