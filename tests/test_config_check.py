@@ -71,6 +71,11 @@ CASES = [
         "page in site_src/ nor one Flare writes",
     ),
     (
+        "flare after a plugin that needs its pages",
+        {"plugins:\n  - flare:": "plugins:\n  - redirects\n  - flare:"},
+        "mkdocs.yml:7:5: error: plugins[0]: the redirects plugin is listed before flare",
+    ),
+    (
         "a hand-written page where Flare writes one",
         {"site_src/index.md": "# Home\n"},
         "site_src/index.md: error: Flare writes the page index.md itself; rename or remove this "

@@ -273,3 +273,14 @@ def test_a_site_name_is_written_as_yaml_text_whatever_it_holds(tmp_path: Path):
     init(tmp_path / "site", "--name", site_name)
     config = read_yaml_file(tmp_path / "site" / "mkdocs.yml", allow_unknown_tags=True).value
     assert config["site_name"] == site_name
+
+
+def test_a_new_sites_build_lists_every_page_it_has_in_its_navigation(tmp_path: Path):
+    site = tmp_path / "status"
+    init(site)
+    result = flare("build", str(site))
+    assert result.returncode == 0, result.stderr
+    assert "not included in the \"nav\"" not in result.stderr
+    config = read_yaml_file(site / "mkdocs.yml", allow_unknown_tags=True).value
+    assert {"Status": "index.md"} in config["nav"]
+    assert {"Reliability": "reliability/index.md"} in config["nav"]

@@ -25,6 +25,12 @@ from generator.render.links import (
 )
 
 THEME = "material"
+PLUGIN = "flare"
+# Plugins that read the site's pages or navigation as the build gathers them: listed before
+# flare, they run before its pages exist and miss them (a redirect to a status page fails).
+NEEDS_FLARES_PAGES = frozenset(
+    {"redirects", "awesome-pages", "awesome-nav", "literate-nav", "section-index", "blog"}
+)
 DEFAULT_DOCS_DIR = "docs"  # MkDocs' default for docs_dir
 # Folders whose pages Flare writes: a nav entry may name any page in them.
 GENERATED_FOLDERS = ("incidents/", "components/", "history/", "reliability/")
@@ -40,6 +46,7 @@ def engine_config_errors(config_file: Path, settings: SiteSettings | None) -> li
     config = document.value if isinstance(document.value, dict) else {}
     checks = _Checks(config_file, document)
     checks.site_url(config.get("site_url"))
+    checks.plugin_order(config.get("plugins"))
     checks.theme(config.get("theme"))
     docs_dir = config_file.parent / str(config.get("docs_dir") or DEFAULT_DOCS_DIR)
     if checks.docs_dir(docs_dir, "docs_dir" in config) and settings is not None:
@@ -83,6 +90,13 @@ class _Checks:
                 ("site_url",),
                 f"found {value!r}; site_url is the site's full address with its scheme, {example}",
             )
+
+    def plugin_order(self, value: Any) -> None:
+        names = _plugin_names(value)
+        for name in plugins_before_flare(names):
+            index = names.index(name)
+            path = ("plugins", name) if isinstance(value, dict) else ("plugins", index)
+            self._error(path, plugin_order_message(name))
 
     def theme(self, value: Any) -> None:
         name = value.get("name") if isinstance(value, dict) else value
@@ -134,6 +148,37 @@ class _Checks:
                         f"Flare writes the page {page} itself; rename or remove this file",
                     )
                 )
+
+
+def plugin_order_message(name: str) -> str:
+    return (
+        f"the {name} plugin is listed before flare, so it runs before Flare's pages exist and "
+        f"misses them; list flare before {name} under plugins:"
+    )
+
+
+def plugins_before_flare(names: list[str]) -> list[str]:
+    """The plugins in ``names`` (in mkdocs.yml's order) that need Flare's pages and come first."""
+    if PLUGIN not in names:
+        return []
+    return [
+        name
+        for name in names[: names.index(PLUGIN)]
+        if name.rsplit("/", 1)[-1] in NEEDS_FLARES_PAGES  # material/blog is the blog plugin
+    ]
+
+
+def _plugin_names(value: Any) -> list[str]:
+    """The plugins' names in mkdocs.yml's order, in its list or mapping form."""
+    if isinstance(value, dict):
+        return [str(name) for name in value]
+    if isinstance(value, list):
+        return [
+            item if isinstance(item, str) else next(iter(item), "")
+            for item in value
+            if isinstance(item, str | dict)
+        ]
+    return []
 
 
 def _nav_targets(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple, str]]:

@@ -29,6 +29,7 @@ from generator.derive.clock import build_instant
 from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
+from generator.mkdocs_plugin.config_check import plugin_order_message, plugins_before_flare
 from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
@@ -122,6 +123,8 @@ class FlarePlugin(BasePlugin):
                 f"{error}: set site_url in mkdocs.yml; feeds, the API and the calendar are "
                 "read away from the site and need the full address of its pages"
             ) from None
+        for name in plugins_before_flare(list(config.plugins)):
+            log.warning(plugin_order_message(name))
         self.snapshot = derive_snapshot(site, now)
         config.extra_css.append(f"{ASSETS_DIR}/{PALETTE}")
         config.extra_css.append(f"{ASSETS_DIR}/flare.css")
