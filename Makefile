@@ -10,6 +10,11 @@ NPM_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 
 LOWEST := .venv-lowest
+# ProperDocs, the drop-in continuation of MkDocs 1.6: the example is built with it too, and its
+# outputs must match MkDocs' byte for byte (tests/test_engines.py).
+PROPERDOCS_VENV := .venv-properdocs
+PROPERDOCS := properdocs==1.6.7
+PROPERDOCS_STAMP := $(PROPERDOCS_VENV)/.installed
 
 .PHONY: build test test-lowest test-tools chromium debian-tools validate serve schema constraints clean
 
@@ -32,7 +37,12 @@ test-lowest: test-tools
 		--deselect=tests/test_cli.py::test_the_committed_schema_is_the_one_the_models_give
 
 # Installs only what is missing; safe to run again.
-test-tools: $(TEST_STAMP) $(NPM_STAMP) chromium debian-tools
+test-tools: $(TEST_STAMP) $(NPM_STAMP) $(PROPERDOCS_STAMP) chromium debian-tools
+
+$(PROPERDOCS_STAMP): pyproject.toml constraints.txt
+	test -x $(PROPERDOCS_VENV)/bin/python || $(PYTHON) -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet -c constraints.txt $(PROPERDOCS) -e .
+	touch $(PROPERDOCS_STAMP)
 
 validate: $(STAMP)
 	$(BIN)/flare validate

@@ -15,7 +15,7 @@ import click
 from generator.__about__ import __version__
 from generator.cli.authoring import new, postmortem, reschedule, resolve, update
 from generator.cli.common import fail
-from generator.cli.site import build, init, schema, serve, validate
+from generator.cli.site import build, doctor, init, schema, serve, validate
 from generator.errors import FlareError, InvalidSite
 
 BUG_REPORT = (
@@ -60,5 +60,7 @@ def main() -> None:
     """
 
 
-for command in (validate, build, serve, schema, init, new, update, resolve, reschedule, postmortem):
+COMMANDS = (validate, build, serve, doctor, schema, init)
+AUTHORING = (new, update, resolve, reschedule, postmortem)
+for command in (*COMMANDS, *AUTHORING):
     main.add_command(command)

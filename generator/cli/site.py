@@ -23,8 +23,10 @@ from generator.cli.common import (
     site_dir_argument,
 )
 from generator.errors import FlareError, InvalidSite, Severity
+from generator.load.yamlsource import read_yaml_file
 from generator.model.schema import record_schema
 from generator.render.format import plural
+from generator.write.files import missing_outputs
 from generator.write.staging import Interrupted, build_and_replace
 
 
@@ -125,6 +127,38 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
         reason = str(error).rstrip("!") or type(error).__name__
         fail(f"the build failed ({reason}); {target} is unchanged.")
     click.echo(f"Built {plural(len(site.records), 'record')} into {target}")
+
+
+@click.command()
+@site_dir_argument
+@click.option(
+    "-d",
+    "--site-dir",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site to check (default: site_dir in mkdocs.yml, usually site/).",
+)
+def doctor(site_dir: Path, output_dir: Path | None) -> None:
+    """Check that a built site holds Flare's pages and outputs.
+
+    A page engine that skips unknown plugins (Zensical does, today) builds a site without the
+    status page, the API, the feeds and the calendar, and still succeeds. Run this after any
+    build that was not `flare build`, such as a deploy step: it exits with status 1 when the
+    site lacks what every Flare site has.
+    """
+    if output_dir is None:
+        config = read_yaml_file(site_dir / CONFIG_NAME, allow_unknown_tags=True).value
+        built = site_dir / str((config or {}).get("site_dir") or "site")
+    else:
+        built = output_dir
+    missing = missing_outputs(built)
+    if missing:
+        fail(
+            f"{built} lacks {', '.join(missing)}: it was built without the flare plugin. A page "
+            "engine that skips unknown plugins (Zensical, today) does that and still succeeds; "
+            "build with flare build."
+        )
+    click.echo(f"{built} holds Flare's status page, API, feeds, calendar and badges.")
 
 
 @click.command()
