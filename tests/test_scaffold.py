@@ -280,7 +280,7 @@ def test_a_new_sites_build_lists_every_page_it_has_in_its_navigation(tmp_path: P
     init(site)
     result = flare("build", str(site))
     assert result.returncode == 0, result.stderr
-    assert "not included in the \"nav\"" not in result.stderr
+    assert 'not included in the "nav"' not in result.stderr
     config = read_yaml_file(site / "mkdocs.yml", allow_unknown_tags=True).value
     assert {"Status": "index.md"} in config["nav"]
     assert {"Reliability": "reliability/index.md"} in config["nav"]

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 RUFF = Path(sys.executable).parent / "ruff"
-PATHS = ["generator", "tests", "benchmarks"]
+PATHS = ["generator", "tests", "benchmarks", ".github"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])

@@ -381,8 +381,8 @@ CURRENT_ACTIONS = {
     "actions/upload-artifact": (7, 0, 0),
     "actions/upload-pages-artifact": (5, 0, 0),
     "actions/deploy-pages": (5, 0, 0),
-    "actions/download-artifact": (7, 0, 0),
-    "pypa/gh-action-pypi-publish": (1, 13, 0),
+    "actions/download-artifact": (8, 0, 1),
+    "pypa/gh-action-pypi-publish": (1, 8, 14),  # a Docker action: no Node at all
 }
 
 

@@ -1,0 +1,142 @@
+"""The release workflow, run as far as a machine without GitHub allows, and a new site's first
+push, run with its own workflows' steps.
+
+Both read their steps from the YAML and run them in order, in a copy of this checkout or of a
+new site, with nothing but the package index: no step is written out again here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, flare
+from generator.__about__ import __version__
+from generator.load.yamlsource import read_yaml_file
+
+BIN = Path(sys.executable).parent
+
+
+def run_steps(steps: list[dict], cwd: Path, env: dict[str, str], expressions: dict[str, str]):
+    """Each ``run:`` step in order, as the runner's bash would, ``${{ ... }}`` filled in from
+    ``expressions``; the first that fails fails the test."""
+    ran = []
+    for step in steps:
+        if "run" not in step:
+            continue
+        step_env = {
+            name: re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: expressions[m[1]], str(value))
+            for name, value in step.get("env", {}).items()
+        }
+        result = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+            cwd=cwd,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert result.returncode == 0, (step.get("name", step["run"]), result.stdout, result.stderr)
+        ran.append(step.get("name", step["run"]))
+    return ran
+
+
+def tracked_copy(destination: Path) -> Path:
+    """This checkout's tracked files, as a fresh clone has them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((REPO / name).read_bytes())
+    return destination
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tracked_copy(tmp_path_factory.mktemp("checkout"))
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The distributions the release workflow's build job makes, in order, from a checkout."""
+    workflow = read_yaml_file(checkout / ".github" / "workflows" / "release.yml").value
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    ran = run_steps(
+        workflow["jobs"]["build"]["steps"], checkout, env, {"github.ref_name": f"v{__version__}"}
+    )
+    assert ran == [
+        "The tag names the version in generator/__about__.py",
+        "Install the release tools, at the versions the tests use",
+        "Build the sdist and the wheel",
+        "Check them, and build a new site with the wheel in a clean environment",
+    ]
+    return checkout / "dist"
+
+
+def test_the_release_job_builds_checks_and_tries_both_distributions(wheelhouse: Path):
+    names = sorted(path.name for path in wheelhouse.iterdir())
+    assert names == [
+        f"flare_status-{__version__}-py3-none-any.whl",
+        f"flare_status-{__version__}.tar.gz",
+    ]
+
+
+def test_a_tag_that_does_not_name_the_version_stops_the_release(checkout: Path):
+    result = subprocess.run(
+        [sys.executable, ".github/release.py", "check-tag", "v9.9.9"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"the tag v9.9.9 does not name the version {__version__}" in result.stderr
+
+
+def test_the_release_publishes_only_after_the_checks_and_by_trusted_publishing(checkout: Path):
+    workflow = read_yaml_file(checkout / ".github" / "workflows" / "release.yml").value
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    publish = workflow["jobs"]["publish"]
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    uses = [step["uses"].split("@")[0] for step in publish["steps"]]
+    assert uses == ["actions/download-artifact", "pypa/gh-action-pypi-publish"]
+    assert all("with" not in step or "password" not in step["with"] for step in publish["steps"])
+
+
+# -- a new site's first push -----------------------------------------------------------------------
+def test_a_new_sites_first_push_is_green_with_its_own_workflow_steps(
+    wheelhouse: Path, tmp_path: Path
+):
+    """`flare init`, then the generated GitHub workflow's build job: its install, validate and
+    build steps, in a fresh environment, with this checkout's wheel served as an index would
+    serve it (PIP_FIND_LINKS) and everything else from the package index."""
+    site = tmp_path / "status"
+    assert flare("init", str(site)).returncode == 0
+    fresh = tmp_path / "runner"
+    venv.create(fresh, with_pip=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))},
+        "PATH": f"{fresh / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PIP_FIND_LINKS": str(wheelhouse),
+        "GITHUB_ACTIONS": "true",
+    }
+    workflow = read_yaml_file(site / ".github" / "workflows" / "status.yml").value
+
+    ran = run_steps(workflow["jobs"]["build"]["steps"], site, env, {})
+
+    assert ran == ["Install Flare", "Validate the records", "Build the site"]
+    assert (site / "site" / "api" / "v2" / "status.json").is_file()
+    installed = subprocess.run(
+        [str(fresh / "bin" / "flare"), "--version"], capture_output=True, text=True, check=True
+    )
+    assert __version__ in installed.stdout
