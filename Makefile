@@ -66,10 +66,12 @@ $(TEST_STAMP): $(STAMP) pyproject.toml constraints.txt
 	touch $(TEST_STAMP)
 
 # --ignore-scripts: vnu-jar's postinstall would download a Java runtime from GitHub; the
-# machine's Java 17 runs vnu.jar.
+# machine's Java 17 runs vnu.jar. gitlab-ci-local's re2 is then compiled here (its install
+# script would first try to download a prebuilt binary), with the machine's gcc and Node headers.
 $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm is needed to install the checkers in package.json (vnu-jar, axe-core)" >&2; exit 1; }
 	npm ci --no-audit --no-fund --ignore-scripts
+	npm rebuild re2
 	touch $(NPM_STAMP)
 
 # Debian's chromium, for the browser tests (never `playwright install`). Needs root; without it
@@ -87,10 +89,11 @@ chromium:
 
 # Debian's jing, which checks the Atom feeds against RFC 4287's schema (tests/atom.rnc). Needs
 # root; without it the schema tests skip and say why (unless FLARE_REQUIRE_CHECKERS=1).
-# Debian's jing (the Atom schema tests) and faketime (a build under another clock must give the
-# same site), each installed only when missing. Needs root; without it those tests skip and say
+# Debian's jing (the Atom schema tests), faketime (a build under another clock must give the
+# same site) and rsync (gitlab-ci-local copies the repository with it), each installed only when
+# missing. Needs root; without it those tests skip and say
 # why (unless FLARE_REQUIRE_CHECKERS=1, as in CI).
-DEBIAN_TOOLS := jing faketime
+DEBIAN_TOOLS := jing faketime rsync
 debian-tools:
 	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -z "$$missing" ]; then :; \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
@@ -19,6 +20,7 @@ import pytest
 from conftest import REPO, flare
 from generator.__about__ import __version__
 from generator.load.yamlsource import read_yaml_file
+from support import tool_missing
 
 BIN = Path(sys.executable).parent
 
@@ -140,3 +142,43 @@ def test_a_new_sites_first_push_is_green_with_its_own_workflow_steps(
         [str(fresh / "bin" / "flare"), "--version"], capture_output=True, text=True, check=True
     )
     assert __version__ in installed.stdout
+
+
+GITLAB_CI_LOCAL = REPO / "node_modules" / ".bin" / "gitlab-ci-local"
+
+
+def test_a_new_sites_first_gitlab_pipeline_passes_with_its_own_jobs(
+    wheelhouse: Path, tmp_path: Path
+):
+    """The generated .gitlab-ci.yml's default-branch pipeline (validate, then pages), run by
+    gitlab-ci-local with its shell executor in a fresh environment, the wheel served as an index
+    would serve it."""
+    if not GITLAB_CI_LOCAL.is_file() or shutil.which("rsync") is None:
+        tool_missing("gitlab-ci-local or rsync is missing: run `make test-tools`")
+    site = tmp_path / "status"
+    assert flare("init", str(site)).returncode == 0
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "A site"]):
+        subprocess.run([*git, *args], cwd=site, check=True, capture_output=True)
+    fresh = tmp_path / "runner"
+    venv.create(fresh, with_pip=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))},
+        "PATH": f"{fresh / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "PIP_FIND_LINKS": str(wheelhouse),
+        "HOME": str(tmp_path / "home"),
+    }
+
+    result = subprocess.run(
+        [str(GITLAB_CI_LOCAL), "--force-shell-executor", "--home", str(tmp_path / "home")],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"PASS\s+validate", result.stdout), result.stdout[-3000:]
+    assert re.search(r"PASS\s+pages", result.stdout), result.stdout[-3000:]
+    assert (site / "public" / "api" / "v2" / "status.json").is_file()
