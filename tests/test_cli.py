@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -160,17 +162,7 @@ def test_the_committed_schema_is_the_one_the_models_give():
 
 def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
     root = copy_example_site(tmp_path)
-    port = free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
-    server = subprocess.Popen(
-        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with serving(root) as url:
         home = wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
         assert "Major outage" not in home
         (root / "incidents" / "outage.yaml").write_text(
@@ -179,27 +171,14 @@ def test_serve_rebuilds_the_preview_when_a_record_changes(tmp_path: Path):
             encoding="utf-8",
         )
         wait_until(lambda: fetch_text(url), lambda page: "Major outage" in page)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_serve_keeps_answering_while_a_record_is_invalid_and_recovers(tmp_path: Path):
     """Mid-edit, a record is invalid: the preview answers with the last good site and says what
     is wrong on the page; the next save that fixes it brings the change in."""
     root = copy_example_site(tmp_path)
-    port = free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
-    server = subprocess.Popen(
-        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     record = root / "incidents" / "outage.yaml"
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with serving(root) as url:
         wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
         record.write_text("title: API down\nimpact: critical\ncomponents: [api]\n", "utf-8")
         broken = wait_until(
@@ -214,26 +193,13 @@ def test_serve_keeps_answering_while_a_record_is_invalid_and_recovers(tmp_path: 
         )
         fixed = wait_until(lambda: fetch_text(url), lambda page: "Major outage" in page)
         assert "This preview shows the last good" not in fixed
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def test_serve_keeps_answering_while_the_plugins_settings_are_invalid(tmp_path: Path):
     root = copy_example_site(tmp_path)
-    port = free_port()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
-    server = subprocess.Popen(
-        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     config = root / "mkdocs.yml"
     original = config.read_text(encoding="utf-8")
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with serving(root) as url:
         wait_until(lambda: fetch_text(url), lambda page: "Public API" in page)
         config.write_text(original.replace("timezone: UTC", "timezone: Mars/Base"), "utf-8")
         broken = wait_until(
@@ -244,6 +210,22 @@ def test_serve_keeps_answering_while_the_plugins_settings_are_invalid(tmp_path: 
         wait_until(
             lambda: fetch_text(url), lambda page: "This preview shows the last good" not in page
         )
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """`flare serve` on the site in ``root``, as its own process; yields the preview's address."""
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    server = subprocess.Popen(
+        [FLARE, "serve", str(root), "--dev-addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=60)
