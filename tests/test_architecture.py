@@ -3,7 +3,7 @@ never imports the page engine.
 
     model -> load -> validate -> derive -> render -> outputs -> write -> adapters
 
-``errors`` is the foundation every stage may use. The adapters at the edge (the command line,
+``__about__`` (the version) and ``errors`` are the foundation every stage may use. The adapters at the edge (the command line,
 the MkDocs plugin and the authoring tools) may import anything; only the MkDocs plugin and the
 command line may know MkDocs.
 """
@@ -18,7 +18,18 @@ import pytest
 from conftest import REPO
 
 PACKAGE = REPO / "generator"
-STAGES = ("errors", "model", "load", "validate", "derive", "render", "outputs", "write")
+# The foundation first (the version, the error family), then the stages in the data's order.
+STAGES = (
+    "__about__",
+    "errors",
+    "model",
+    "load",
+    "validate",
+    "derive",
+    "render",
+    "outputs",
+    "write",
+)
 ADAPTERS = ("cli", "mkdocs_plugin", "author")
 ENGINE_ADAPTERS = ("cli", "mkdocs_plugin")
 
