@@ -3,9 +3,9 @@ never imports the page engine.
 
     model -> load -> validate -> derive -> render -> outputs -> write -> adapters
 
-``__about__`` (the version) and ``errors`` are the foundation every stage may use. The adapters at the edge (the command line,
-the MkDocs plugin and the authoring tools) may import anything; only the MkDocs plugin and the
-command line may know MkDocs.
+``__about__`` (the version) and ``errors`` are the foundation every stage may use. The adapters
+at the edge (the command line, the MkDocs plugin and the authoring tools) may import anything;
+only the MkDocs plugin and the command line may know MkDocs.
 """
 
 from __future__ import annotations
