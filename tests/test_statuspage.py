@@ -42,7 +42,7 @@ STORAGE_OUTAGE = "2026-08-04-file-storage-outage"
 # -- the reference, as data ------------------------------------------------------------------------
 TIME = "timestamp"  # a string: ISO 8601 with an offset
 DATE = "date"  # a string: YYYY-MM-DD
-STR, INT, BOOL, NULL, LIST = str, int, bool, type(None), list
+STR, INT, BOOL, NULL, LIST, DICT = str, int, bool, type(None), list, dict
 
 PAGE = {"id": STR, "name": STR, "url": STR, "time_zone": STR, "updated_at": TIME}
 STATUS = {"indicator": STR, "description": STR}
@@ -93,7 +93,11 @@ UPDATE = {
 }
 AFFECTED = {"code": STR, "name": STR, "old_status": (STR, NULL), "new_status": STR}
 # What we add beside the reference's fields (it allows additions, never changes).
-ADDED = {"update": {"body_html": STR}, "maintenance": {"cancelled_at": (TIME, NULL)}}
+ADDED = {
+    "update": {"body_html": STR},
+    "incident": {"postmortem": (DICT, NULL)},
+    "maintenance": {"cancelled_at": (TIME, NULL)},
+}
 
 COMPONENT_STATUSES = {
     "operational",
@@ -163,7 +167,7 @@ def record_errors(record: dict, where: str, maintenance: bool) -> list:
     if maintenance:
         errors = shape_errors(record, MAINTENANCE, where, ADDED["maintenance"])
     else:
-        errors = shape_errors(record, INCIDENT, where)
+        errors = shape_errors(record, INCIDENT, where, ADDED["incident"])
     statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
     if record.get("status") not in statuses:
         errors.append(f"{where}.status: {record.get('status')!r}")

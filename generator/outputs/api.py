@@ -64,8 +64,9 @@ Where the reference leaves the choice to us:
 - **Timestamps** are ISO 8601 in the site's timezone with milliseconds and an offset (``Z`` for
   a zero offset), as Statuspage writes them.
 - No incident is ever ``postmortem`` (Statuspage's status once a post-mortem is published): a
-  resolved incident stays ``resolved``, which every client reads as over, and its post-mortem
-  is announced on the incident's page and in the feeds instead.
+  resolved incident stays ``resolved``, which every client reads as over. Its post-mortem is
+  in the added ``postmortem`` field (null until a stage is out): ``{stage, name,
+  published_at, url}`` of the latest stage published by now.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ from generator.model.records import (
     MaintenanceUpdate,
     Record,
 )
-from generator.render.links import API_ROOT, SiteLinks
+from generator.render.links import API_ROOT, SiteLinks, postmortem_path
 from generator.render.markup import MarkupPolicy
 
 MOST_RECENT = 50
@@ -318,6 +319,19 @@ class _StatuspageApi:
                 for index, update, update_id in reversed(_numbered(incident))
             ],
             "components": self._record_components(incident),
+            "postmortem": self._postmortem(facts),
+        }
+
+    def _postmortem(self, facts: RecordFacts) -> JSON | None:
+        """Added beside the reference's fields: the post-mortem's latest stage out by now."""
+        published = facts.postmortem
+        if published is None:
+            return None
+        return {
+            "stage": published.stage.value,
+            "name": published.stage.label,
+            "published_at": self.time(published.published_at),
+            "url": self.links.url(postmortem_path(facts.id)),
         }
 
     def _affected(self, changes: tuple[ComponentChange, ...]) -> list[JSON] | None:
