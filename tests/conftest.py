@@ -123,7 +123,12 @@ class Ran:
     stderr: str
 
 
-def flare(*args: str, cwd: Path | None = None, now: datetime = EXAMPLE_NOW) -> Ran:
+def flare(
+    *args: str,
+    cwd: Path | None = None,
+    now: datetime = EXAMPLE_NOW,
+    env: dict[str, str] | None = None,
+) -> Ran:
     """Run the `flare` command in this process, as its entry point would, with ``now`` (the
     example's reference instant unless given) as SOURCE_DATE_EPOCH; from ``cwd`` when given.
 
@@ -142,7 +147,7 @@ def flare(*args: str, cwd: Path | None = None, now: datetime = EXAMPLE_NOW) -> R
         result = runner.invoke(
             main,
             list(args),
-            env={"SOURCE_DATE_EPOCH": str(int(now.timestamp()))},
+            env={"SOURCE_DATE_EPOCH": str(int(now.timestamp())), **(env or {})},
             prog_name="flare",
             catch_exceptions=False,
         )

@@ -30,7 +30,7 @@ STAGES = (
     "outputs",
     "write",
 )
-ADAPTERS = ("cli", "mkdocs_plugin", "author")
+ADAPTERS = ("cli", "mkdocs_plugin", "author", "notify")
 ENGINE_ADAPTERS = ("cli", "mkdocs_plugin")
 
 MODULES = sorted(PACKAGE.rglob("*.py"))

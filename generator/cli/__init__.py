@@ -15,6 +15,7 @@ import click
 from generator.__about__ import __version__
 from generator.cli.authoring import new, postmortem, reschedule, resolve, update
 from generator.cli.common import fail
+from generator.cli.notify import notify
 from generator.cli.site import build, doctor, init, schema, serve, validate
 from generator.errors import FlareError, InvalidSite
 
@@ -60,7 +61,7 @@ def main() -> None:
     """
 
 
-COMMANDS = (validate, build, serve, doctor, schema, init)
+COMMANDS = (validate, build, serve, doctor, notify, schema, init)
 AUTHORING = (new, update, resolve, reschedule, postmortem)
 for command in (*COMMANDS, *AUTHORING):
     main.add_command(command)

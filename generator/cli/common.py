@@ -12,6 +12,7 @@ import click
 from generator.derive.clock import build_instant
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import CONFIG_NAME, find_site_root, read_settings
+from generator.load.yamlsource import read_yaml_file
 from generator.mkdocs_plugin.config_check import engine_config_errors
 from generator.validate.site import Site, load_site
 
@@ -83,6 +84,15 @@ def load_or_exit(site_dir: Path, consequence: str | None, now: datetime | None =
     for warning in site.warnings:
         click.echo(warning.format(site_dir), err=True)
     return site
+
+
+def built_site(site_dir: Path, output_dir: Path | None) -> Path:
+    """The folder a build wrote: ``output_dir`` when given, else mkdocs.yml's site_dir."""
+    if output_dir is not None:
+        return output_dir
+    config = read_yaml_file(site_dir / CONFIG_NAME, allow_unknown_tags=True).value
+    setting = config.get("site_dir") if isinstance(config, dict) else None
+    return site_dir / str(setting or "site")
 
 
 def fail(message: str) -> NoReturn:

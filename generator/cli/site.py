@@ -17,13 +17,13 @@ from generator.author import scaffold
 from generator.cli.common import (
     CONFIG_NAME,
     build_now,
+    built_site,
     fail,
     load_checked_site,
     load_or_exit,
     site_dir_argument,
 )
 from generator.errors import FlareError, InvalidSite, Severity
-from generator.load.yamlsource import read_yaml_file
 from generator.model.schema import record_schema
 from generator.render.format import plural
 from generator.write.files import missing_outputs
@@ -146,11 +146,7 @@ def doctor(site_dir: Path, output_dir: Path | None) -> None:
     build that was not `flare build`, such as a deploy step: it exits with status 1 when the
     site lacks what every Flare site has.
     """
-    if output_dir is None:
-        config = read_yaml_file(site_dir / CONFIG_NAME, allow_unknown_tags=True).value
-        built = site_dir / str((config or {}).get("site_dir") or "site")
-    else:
-        built = output_dir
+    built = built_site(site_dir, output_dir)
     missing = missing_outputs(built)
     if missing:
         fail(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -18,7 +18,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PositiveInt,
+    StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -46,6 +48,33 @@ def _host_name(host: str) -> str:
 HostName = Annotated[str, AfterValidator(_host_name)]
 
 
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+NOTIFY_IMPACTS = ("none", "minor", "major", "critical", "maintenance")
+
+
+class NotifyChannel(BaseModel):
+    """Where ``flare notify`` announces what a deploy published: one entry of ``notify:``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url_env: Annotated[str, StringConstraints(pattern=ENV_NAME)] = Field(
+        description="The environment variable that holds the channel's address (an Apprise "
+        "URL, or a webhook's URL): the address itself is a secret and stays out of the "
+        "repository."
+    )
+    format: Literal["apprise", "statuspage"] = Field(
+        default="apprise",
+        description="apprise: a message through Apprise (Slack, Teams, email, ...); "
+        "statuspage: POST Statuspage's subscriber webhook payload.",
+    )
+    components: list[str] | None = Field(
+        default=None, description="Only what affects one of these components."
+    )
+    impact: list[Literal[NOTIFY_IMPACTS]] | None = Field(  # type: ignore[valid-type]
+        default=None, description="Only incidents of these impacts (maintenance: maintenance)."
+    )
+
+
 class SiteSettings(BaseModel):
     """The ``flare`` plugin's settings in ``mkdocs.yml``."""
 
@@ -71,6 +100,29 @@ class SiteSettings(BaseModel):
         description="Hosts whose images update bodies may show, by exact name, e.g. "
         "`images.example.com`; images from any other host are shown as their alt text.",
     )
+
+    notify: list[NotifyChannel] = Field(
+        default_factory=list,
+        description="Channels flare notify announces each new update to, once.",
+    )
+
+    @field_validator("notify")
+    @classmethod
+    def _notify_known_components(
+        cls, channels: list[NotifyChannel], info: ValidationInfo
+    ) -> list[NotifyChannel]:
+        components = info.data.get("components")
+        if components is None:  # invalid themselves, and reported
+            return channels
+        known = [component.id for component in components]
+        for channel in channels:
+            unknown = sorted(set(channel.components or ()) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"the channel {channel.url_env} filters by unknown component(s) "
+                    f"{', '.join(unknown)}; the components are: {', '.join(known)}"
+                )
+        return channels
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,85 @@
+"""``flare notify``: announce what a deploy published, once, to the channels in mkdocs.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.common import CONFIG_NAME, built_site, fail, site_dir_argument
+from generator.load.settings import read_settings
+from generator.notify.channels import deliver, wanted
+from generator.notify.events import SiteApi, new_events
+from generator.render.format import plural
+
+
+@click.command()
+@site_dir_argument
+@click.option(
+    "--previous",
+    required=True,
+    metavar="URL_OR_DIR",
+    help="The site live before this deploy: its address, or a folder holding it.",
+)
+@click.option(
+    "-d",
+    "--site-dir",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The newly built site (default: site_dir in mkdocs.yml, usually site/).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
+@click.option(
+    "--all",
+    "send_all",
+    is_flag=True,
+    help="When there is no previous site, send every update instead of nothing.",
+)
+def notify(
+    site_dir: Path, previous: str, output_dir: Path | None, dry_run: bool, send_all: bool
+) -> None:
+    """Send each update the new site has and the previous one lacks, once, to every channel.
+
+    Run it after the new site is live, with the address it had before (or a copy of the old
+    site). Updates are told apart by their permanent ids, so running it again sends nothing.
+    A channel's address comes from the environment variable its settings name. Exit status 1
+    when a channel failed (after the others were served).
+    """
+    settings = read_settings(site_dir / CONFIG_NAME)
+    built = built_site(site_dir, output_dir)
+    current = SiteApi.read(built)
+    if current is None:
+        fail(f"{built} holds no built site (api/v2/status.json); run flare build first.")
+    before = SiteApi.read(previous)
+    if before is None:
+        if not send_all:
+            click.echo(
+                f"No site at {previous} yet: a first deploy sends nothing (--all sends every "
+                "update)."
+            )
+            return
+        before = SiteApi.empty()
+    events = new_events(before, current)
+    if not events:
+        click.echo(f"Nothing new since {previous}.")
+        return
+    if not settings.notify:
+        click.echo(f"{plural(len(events), 'new event')}, but mkdocs.yml names no notify channel.")
+        return
+    if dry_run:
+        for channel in settings.notify:
+            for event in (event for event in events if wanted(channel, event)):
+                click.echo(f"{channel.url_env} ({channel.format}): {event.title}")
+                click.echo("    " + event.text.replace("\n", "\n    "))
+        return
+    deliveries = deliver(events, settings.notify, current)
+    failed = [delivery for delivery in deliveries if not delivery.delivered]
+    for channel in settings.notify:
+        mine = [delivery for delivery in deliveries if delivery.channel == channel.url_env]
+        sent = sum(1 for delivery in mine if delivery.delivered)
+        click.echo(f"{channel.url_env}: {plural(sent, 'message')} sent")
+        for delivery in mine:
+            if not delivery.delivered:
+                click.echo(f"  not sent: {delivery.event.title}: {delivery.error}", err=True)
+    if failed:
+        fail(f"{plural(len(failed), 'message')} could not be sent; the site is as it was.")

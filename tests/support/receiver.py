@@ -1,0 +1,95 @@
+"""A webhook receiver on 127.0.0.1 for the notification tests: it records every POST, and can
+be told to answer a number of them with an error first."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Received:
+    path: str
+    body: dict
+
+
+@dataclass
+class Receiver:
+    url: str
+    received: list[Received] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)  # path -> errors still to answer
+
+    def at(self, path: str) -> list[dict]:
+        return [item.body for item in self.received if item.path == path]
+
+
+@contextmanager
+def webhook_receiver() -> Iterator[Receiver]:
+    receiver = Receiver(url="")
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the base class's name
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length)
+            with lock:
+                left = receiver.failures.get(self.path, 0)
+                if left:
+                    receiver.failures[self.path] = left - 1
+                    status = 500
+                else:
+                    receiver.received.append(Received(self.path, json.loads(body or b"{}")))
+                    status = 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.url = f"127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=60)
+
+
+@dataclass
+class Mailbox:
+    port: int
+    messages: list[tuple[str, list[str], str]] = field(default_factory=list)  # from, to, text
+
+
+@contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it is sent."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox(port)
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's
+            text = envelope.content.decode("utf-8", "replace")
+            mailbox.messages.append((envelope.mail_from, list(envelope.rcpt_tos), text))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
