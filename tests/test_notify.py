@@ -236,3 +236,29 @@ def test_an_email_channel_sends_the_update_by_smtp(site, deploys):
     sender, recipients, text = mailbox.messages[0]
     assert (sender, recipients) == ("status@test.example", ["oncall@test.example"])
     assert "<strong>rolling it back</strong>" in text.replace("=\n", "")
+
+
+def test_a_deploy_keeps_the_live_api_first_and_announces_after(site, deploys, tmp_path):
+    """The workflows' two steps: --save-previous before the new site goes live, then
+    --previous with what was kept."""
+    before, after = deploys
+    kept = tmp_path / "previous"
+    saved = flare("notify", str(site.root), "--save-previous", str(kept), "--previous", str(before))
+    assert saved.returncode == 0, saved.stderr
+    assert sorted(str(p.relative_to(kept)) for p in kept.rglob("*.json")) == [
+        "api/v2/incidents.json",
+        "api/v2/scheduled-maintenances.json",
+        "api/v2/status.json",
+    ]
+    with webhook_receiver() as receiver:
+        result = notify(site, after, kept, receiver.url)
+    assert result.returncode == 0, result.stderr
+    assert len(receiver.at("/chat")) == 2
+
+
+def test_keeping_a_live_site_that_does_not_answer_keeps_nothing_and_sends_nothing(site, tmp_path):
+    kept = tmp_path / "previous"
+    saved = flare("notify", str(site.root), "--save-previous", str(kept))  # example site_url
+    assert saved.returncode == 0
+    assert "kept nothing to compare with, so nothing will be sent" in saved.stderr
+    assert not kept.exists()

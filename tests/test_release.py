@@ -181,4 +181,6 @@ def test_a_new_sites_first_gitlab_pipeline_passes_with_its_own_jobs(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"PASS\s+validate", result.stdout), result.stdout[-3000:]
     assert re.search(r"PASS\s+pages", result.stdout), result.stdout[-3000:]
+    # No site was live before (the example address does not answer): nothing to announce.
+    assert re.search(r"PASS\s+notify", result.stdout), result.stdout[-3000:]
     assert (site / "public" / "api" / "v2" / "status.json").is_file()

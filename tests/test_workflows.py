@@ -101,7 +101,11 @@ def test_jobs_get_only_the_permissions_they_need(root: Path):
 
     assert workflow["permissions"] == {"contents": "read"}
     assert "permissions" not in jobs["build"]  # the workflow's read-only default
-    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["permissions"] == {
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+    }
 
 
 def test_pull_requests_are_validated_with_annotations_then_built_and_attached(root: Path):
@@ -130,9 +134,19 @@ def test_main_and_the_schedule_deploy_to_pages_with_the_official_actions(root: P
     assert deploy["environment"]["name"] == "github-pages"
     # configure-pages is left out: it has no release that runs on Node 24, and deploy-pages
     # says itself when Pages does not publish from Actions.
-    assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+    assert [step["uses"].split("@")[0] for step in deploy["steps"] if "uses" in step] == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/deploy-pages",
+        "actions/download-artifact",
+    ]
     assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
-    assert deploy["steps"][-1]["id"] == "deployment"
+    # The live site's API is kept before the deploy, and what is new announced after it.
+    runs = [step.get("run", step.get("uses", "")) for step in deploy["steps"]]
+    keep = next(i for i, run in enumerate(runs) if "--save-previous previous/" in run)
+    deploy_step = next(i for i, s in enumerate(deploy["steps"]) if s.get("id") == "deployment")
+    announce = next(i for i, run in enumerate(runs) if "flare notify --previous previous/" in run)
+    assert keep < deploy_step < announce
 
 
 def test_the_newest_run_of_a_branch_wins(root: Path):
@@ -160,11 +174,12 @@ def test_setup_python_caches_pip_and_every_action_is_pinned_to_a_release(root: P
 
 def without_installation(workflow: dict[str, Any]) -> dict[str, Any]:
     """The workflow with how Flare is installed (and what the pip cache is keyed on) taken out."""
-    for step in workflow["jobs"]["build"]["steps"]:
-        if step.get("name") == "Install Flare":
-            step["run"] = "INSTALL"
-        if step.get("uses", "").startswith("actions/setup-python@"):
-            step["with"]["cache-dependency-path"] = "DEPENDENCIES"
+    for job in ("build", "deploy"):
+        for step in workflow["jobs"][job]["steps"]:
+            if step.get("name") == "Install Flare":
+                step["run"] = "INSTALL"
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                step["with"]["cache-dependency-path"] = "DEPENDENCIES"
     return workflow
 
 
@@ -226,8 +241,8 @@ def test_gitlab_validates_merge_requests_and_publishes_the_default_branch(root: 
     config = load(root / ".gitlab-ci.yml")
 
     assert gitlab_jobs_run(config, MERGE_REQUEST) == ["validate", "build"]
-    assert gitlab_jobs_run(config, PUSH_TO_DEFAULT) == ["validate", "pages"]
-    assert gitlab_jobs_run(config, SCHEDULE) == ["validate", "pages"]
+    assert gitlab_jobs_run(config, PUSH_TO_DEFAULT) == ["validate", "pages", "notify"]
+    assert gitlab_jobs_run(config, SCHEDULE) == ["validate", "pages", "notify"]
     assert gitlab_jobs_run(config, PUSH_TO_BRANCH) == []
 
 
@@ -239,8 +254,15 @@ def test_gitlab_jobs_run_in_stage_order_and_pages_publishes_public(root: Path):
     assert config["validate"]["script"] == ["flare validate"]
     assert config["build"]["script"] == ["flare build"]
     assert config["build"]["artifacts"]["paths"] == ["site/"]
-    assert config["pages"]["script"] == ["flare build -d public"]
-    assert config["pages"]["artifacts"]["paths"] == ["public"]
+    assert config["pages"]["script"] == [
+        "flare notify --save-previous previous/",
+        "flare build -d public",
+    ]
+    assert config["pages"]["artifacts"]["paths"] == ["public", "previous"]
+    # After every stage (the deployment included), with the pages job's public/ and previous/.
+    assert config["notify"]["stage"] == ".post"
+    assert config["notify"]["dependencies"] == ["pages"]
+    assert config["notify"]["script"] == ["flare notify --previous previous/ -d public"]
 
 
 def test_gitlab_jobs_use_only_keywords_gitlab_knows(root: Path):
@@ -248,9 +270,9 @@ def test_gitlab_jobs_use_only_keywords_gitlab_knows(root: Path):
     job_keywords = {
         "stage", "script", "before_script", "after_script", "image", "rules", "artifacts",
         "cache", "variables", "needs", "interruptible", "resource_group", "environment",
-        "timeout", "tags", "when", "allow_failure", "pages", "publish",
+        "timeout", "tags", "when", "allow_failure", "pages", "publish", "dependencies",
     }  # fmt: skip
-    for name in ("validate", "build", "pages"):
+    for name in ("validate", "build", "pages", "notify"):
         assert set(config[name]) <= job_keywords, name
     assert set(config["default"]) <= {"image", "interruptible", "before_script", "cache"}
 

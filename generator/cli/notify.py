@@ -8,8 +8,9 @@ import click
 
 from generator.cli.common import CONFIG_NAME, built_site, fail, site_dir_argument
 from generator.load.settings import read_settings
+from generator.load.yamlsource import read_yaml_file
 from generator.notify.channels import deliver, wanted
-from generator.notify.events import SiteApi, new_events
+from generator.notify.events import PreviousSiteUnreadable, SiteApi, new_events, save_api
 from generator.render.format import plural
 
 
@@ -17,9 +18,14 @@ from generator.render.format import plural
 @site_dir_argument
 @click.option(
     "--previous",
-    required=True,
     metavar="URL_OR_DIR",
-    help="The site live before this deploy: its address, or a folder holding it.",
+    help="The site live before this deploy: its address, or a folder holding its copy.",
+)
+@click.option(
+    "--save-previous",
+    "save_to",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Before a deploy: copy the live site's API (site_url, or --previous) into this folder.",
 )
 @click.option(
     "-d",
@@ -36,21 +42,35 @@ from generator.render.format import plural
     help="When there is no previous site, send every update instead of nothing.",
 )
 def notify(
-    site_dir: Path, previous: str, output_dir: Path | None, dry_run: bool, send_all: bool
+    site_dir: Path,
+    previous: str | None,
+    save_to: Path | None,
+    output_dir: Path | None,
+    dry_run: bool,
+    send_all: bool,
 ) -> None:
     """Send each update the new site has and the previous one lacks, once, to every channel.
 
-    Run it after the new site is live, with the address it had before (or a copy of the old
-    site). Updates are told apart by their permanent ids, so running it again sends nothing.
-    A channel's address comes from the environment variable its settings name. Exit status 1
-    when a channel failed (after the others were served).
+    A deploy runs it twice: before the new site goes live, with --save-previous DIR, to keep
+    the live site's API; after, with --previous DIR, to send what is new. Updates are told
+    apart by their permanent ids, so running it again sends nothing. A channel's address comes
+    from the environment variable its settings name. Exit status 1 when a channel failed
+    (after the others were served).
     """
+    if save_to is not None:
+        _save_previous(previous or _site_url(site_dir), save_to)
+        return
+    if previous is None:
+        raise click.UsageError("give --previous, the site live before this deploy")
     settings = read_settings(site_dir / CONFIG_NAME)
     built = built_site(site_dir, output_dir)
     current = SiteApi.read(built)
     if current is None:
         fail(f"{built} holds no built site (api/v2/status.json); run flare build first.")
-    before = SiteApi.read(previous)
+    try:
+        before = SiteApi.read(previous)
+    except PreviousSiteUnreadable as error:
+        fail(f"{error}; nothing was sent.")
     if before is None:
         if not send_all:
             click.echo(
@@ -83,3 +103,25 @@ def notify(
                 click.echo(f"  not sent: {delivery.event.title}: {delivery.error}", err=True)
     if failed:
         fail(f"{plural(len(failed), 'message')} could not be sent; the site is as it was.")
+
+
+def _save_previous(source: str, folder: Path) -> None:
+    """Keep the live site's API; when it cannot be read, keep nothing, so that the notify
+    after the deploy sends nothing rather than every update again."""
+    try:
+        saved = save_api(source, folder)
+    except PreviousSiteUnreadable as error:
+        click.echo(f"{error}; kept nothing to compare with, so nothing will be sent", err=True)
+        return
+    if saved:
+        click.echo(f"Kept the API of the site live at {source} in {folder}.")
+    else:
+        click.echo(f"No site at {source} yet: kept nothing, so this deploy announces nothing.")
+
+
+def _site_url(site_dir: Path) -> str:
+    config = read_yaml_file(site_dir / CONFIG_NAME, allow_unknown_tags=True).value
+    url = config.get("site_url") if isinstance(config, dict) else None
+    if not url:
+        raise click.UsageError("mkdocs.yml sets no site_url: give --previous")
+    return str(url)

@@ -58,10 +58,10 @@ class SiteApi:
         (a missing folder, or a 404 for its status file)."""
         documents = {}
         for name, path in FILES.items():
-            document = _read(source, path)
-            if document is None:
+            data = _read(source, path)
+            if data is None:
                 return None
-            documents[name] = document
+            documents[name] = json.loads(data)
         return cls(
             status=documents["status"]["status"],
             incidents=tuple(documents["incidents"]["incidents"]),
@@ -74,24 +74,35 @@ class SiteApi:
         return cls(status={}, incidents=(), maintenances=())
 
 
-def _read(source: str | Path, path: str) -> JSON | None:
+def save_api(source: str | Path, folder: Path) -> bool:
+    """Copy the API files of the site at ``source`` into ``folder``, to compare with after a
+    deploy replaced it; False (and nothing written) when no site is there yet."""
+    found = {}
+    for path in FILES.values():
+        data = _read(source, path)
+        if data is None:
+            return False
+        found[path] = data
+    for path, data in found.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return True
+
+
+def _read(source: str | Path, path: str) -> bytes | None:
     if isinstance(source, Path) or "://" not in str(source):
         file = Path(source) / path
-        if not file.is_file():
-            return None
-        return json.loads(file.read_bytes())
+        return file.read_bytes() if file.is_file() else None
     address = urljoin(str(source).rstrip("/") + "/", path)
     try:
         with urllib.request.urlopen(address, timeout=60) as response:  # noqa: S310 - http(s)
-            return json.loads(response.read())
+            return response.read()
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
-        raise PreviousSiteUnreadable(
-            f"cannot read {address} (HTTP {error.code}); nothing was sent"
-        ) from None
+        raise PreviousSiteUnreadable(f"cannot read {address} (HTTP {error.code})") from None
     except (OSError, ValueError) as error:
-        raise PreviousSiteUnreadable(f"cannot read {address} ({error}); nothing was sent") from None
+        raise PreviousSiteUnreadable(f"cannot read {address} ({error})") from None
 
 
 @dataclass(frozen=True)
