@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from generator.derive.snapshot import Snapshot
-from generator.outputs import api, badges, calendar, feeds
+from generator.outputs import api, badges, calendar, embed, feeds
 from generator.render.links import SiteLinks
 
 Output = Callable[[Snapshot, SiteLinks], Mapping[str, bytes]]
 
-OUTPUTS: tuple[Output, ...] = (feeds.files, api.files, calendar.files, badges.files)
+OUTPUTS: tuple[Output, ...] = (feeds.files, api.files, calendar.files, badges.files, embed.files)
 
 
 def output_files(snapshot: Snapshot, links: SiteLinks) -> dict[str, bytes]:

@@ -22,6 +22,8 @@ class Palette:
     line: str  # rules and grid lines
     background: str
     chart_uptime: str  # the reliability report's uptime bars
+    text: str  # body text, where Flare sets it itself (the embed)
+    link: str
 
     def impact(self, impact: Impact) -> str:
         """An incident's impact in the colour of the state it implies (none: muted)."""
@@ -42,6 +44,8 @@ LIGHT = Palette(
     line="#d0d7de",
     background="#ffffff",
     chart_uptime="#0969da",
+    text="#1f2328",
+    link="#0969da",
 )
 
 DARK = Palette(
@@ -56,6 +60,8 @@ DARK = Palette(
     line="#444c56",
     background="#1e2129",
     chart_uptime="#58a6ff",
+    text="#e6edf3",
+    link="#58a6ff",
 )
 
 # mkdocs-material's names of its two colour schemes.
@@ -80,3 +86,16 @@ def palette_css() -> str:
     return "/* Flare's palette, generated from generator/render/palette.py. */\n" + "\n".join(
         blocks
     )
+
+
+def palette_json() -> dict:
+    """Both palettes as plain data, for the embed's script: states by name, and the page's."""
+    return {
+        name: {
+            "states": {state.value: colour for state, colour in palette.states.items()},
+            "text": palette.text,
+            "background": palette.background,
+            "link": palette.link,
+        }
+        for name, palette in (("light", LIGHT), ("dark", DARK))
+    }
