@@ -57,6 +57,9 @@ def test_the_iframe_page_says_the_state_without_a_script(example_build: Path):
     assert state.text == "Degraded performance"
     assert state.get("target") == "_top"
     assert "Delayed webhook deliveries: Monitoring" in page.text_content()
+    (policy,) = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert policy.startswith("default-src 'none'; style-src 'sha256-")
+    assert "script-src" not in policy
 
 
 def test_a_product_page_on_another_origin_shows_the_badge_and_the_banner_until_dismissed(

@@ -39,7 +39,8 @@ checkextern=0
 LINKCHECKER_HEADERS = {"LinkChecker": "tests"}
 
 # Pages nothing links to, on purpose: the page a host shows for a missing address.
-UNLINKED_PAGES = {"404.html"}
+# The theme's error page, and the embeddable status's page, which is for other sites' iframes.
+UNLINKED_PAGES = {"404.html", "embed.html"}
 
 
 @dataclass(frozen=True)

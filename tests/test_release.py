@@ -51,6 +51,8 @@ def run_steps(steps: list[dict], cwd: Path, env: dict[str, str], expressions: di
 
 def tracked_copy(destination: Path) -> Path:
     """This checkout's tracked files, as a fresh clone has them."""
+    if not (REPO / ".git").exists():
+        pytest.skip("this copy of Flare is not a git checkout: the release starts from one")
     listed = subprocess.run(
         ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout

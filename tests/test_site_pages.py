@@ -678,6 +678,7 @@ def test_navigation_lists_status_history_reliability_and_the_hand_written_pages_
         ("Reliability", "reliability/index.html"),
         ("About this page", "about/index.html"),
         ("How we handle incidents", "how-we-handle-incidents/index.html"),
+        ("Our status on your pages", "embed/index.html"),
     ]
 
 
