@@ -449,19 +449,19 @@ def test_a_summary_whose_analysis_is_due_after_now_is_not_flagged(page):
     assert article.xpath(f".//*[{has_class('flare-overdue')}]") == []
 
 
-def test_a_summary_whose_analysis_was_due_before_now_is_flagged_overdue_in_words(page):
+def test_a_stage_due_before_now_is_stated_neutrally_to_the_public(page):
+    """A late stage is the team's business: the public page gives its due date, no alarm."""
     # Resolved Tuesday 10 Nov 15:00: 7 business days later is Thursday 19 Nov 15:00.
     article = postmortem(page, DASHBOARD)
-    assert stage_box(article)[1] == "Next: Full analysis, due 19 Nov 2026, 15:00 UTC Overdue"
-    (flag,) = article.xpath(f".//*[{has_class('flare-overdue')}]")
-    assert text(flag) == "Overdue"
-    assert flag.getparent().get("class") == "flare-pm-stage__next"
+    assert stage_box(article)[1] == "Next: Full analysis, due 19 Nov 2026, 15:00 UTC"
+    (stage_line,) = article.xpath(f".//p[{has_class('flare-pm-stage__next')}]")
+    assert stage_line.xpath(f".//*[{has_class('flare-overdue')}]") == []
 
 
 def test_a_first_account_names_the_summary_as_next_due_a_day_after_resolution(page):
     assert stage_box(postmortem(page, SIGN_IN))[:2] == [
         "Stage: First account, published 20 Nov 2026, 10:45 UTC",
-        "Next: Summary, due 21 Nov 2026, 10:00 UTC Overdue",
+        "Next: Summary, due 21 Nov 2026, 10:00 UTC",
     ]
 
 

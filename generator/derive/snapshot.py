@@ -71,11 +71,13 @@ class ComponentChange:
 
 @dataclass(frozen=True)
 class StageDue:
-    """The post-mortem stage still to come and when it is due (None while unresolved)."""
+    """The post-mortem stage still to come and when it is due (None while unresolved).
+
+    Whether it is late is the team's business, not the public's: the public page states the
+    due date only."""
 
     stage: Stage
     due_at: datetime | None
-    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -450,7 +452,7 @@ def _published_postmortem(
     upcoming = None
     if stage.next is not None:
         due_at = stage.next.due(resolved_at) if resolved_at is not None else None
-        upcoming = StageDue(stage.next, due_at, due_at is not None and due_at < now)
+        upcoming = StageDue(stage.next, due_at)
     today = now.astimezone(zone).date()
     return PublishedPostmortem(
         stage=stage,
