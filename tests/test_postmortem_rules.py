@@ -963,7 +963,7 @@ def test_the_examples_are_published_after_resolution_and_in_stage_order(example_
         assert times == sorted(times), record_id
 
 
-def test_an_example_shows_its_next_stage_overdue(example_site):
+def test_an_example_has_a_next_stage_due_before_now(example_site):
     overdue = [
         record_id
         for record_id, (incident, postmortem) in example_postmortems(example_site).items()
