@@ -497,21 +497,26 @@ def _with_relations(facts: list[RecordFacts]) -> list[RecordFacts]:
 def _recent_days(
     records: tuple[RecordFacts, ...], now: datetime, settings: SiteSettings
 ) -> tuple[DayDigest, ...]:
-    """Today and the days before it, newest first, each with the records that touched it."""
+    """Today and the days before it, newest first, each with the records whose latest day of
+    activity it is: a record that lasted several days is listed once, on the newest of them
+    (today, while it is still on)."""
     today = now.astimezone(settings.zone).date()
-    digests = []
-    for offset in range(RECENT_DAYS):
-        day = today - timedelta(days=offset)
-        start, end = day_bounds(day, settings.zone)
-        end = min(end, now)
-        touched = [
-            facts
-            for facts in records
-            if facts.has_started and _overlaps(_span(facts, now), (start, end))
-        ]
-        touched.sort(key=lambda facts: facts.started_at, reverse=True)
-        digests.append(DayDigest(day, tuple(touched)))
-    return tuple(digests)
+    days = [today - timedelta(days=offset) for offset in range(RECENT_DAYS)]
+    listed: dict[date, list[RecordFacts]] = {day: [] for day in days}
+    for facts in records:
+        if not facts.has_started:
+            continue
+        for day in days:  # newest first: the first day it touched is its latest
+            start, end = day_bounds(day, settings.zone)
+            if _overlaps(_span(facts, now), (start, min(end, now))):
+                listed[day].append(facts)
+                break
+    return tuple(
+        DayDigest(
+            day, tuple(sorted(listed[day], key=lambda facts: facts.started_at, reverse=True))
+        )
+        for day in days
+    )
 
 
 def _span(facts: RecordFacts, now: datetime) -> tuple[datetime, datetime]:
