@@ -259,3 +259,13 @@ def test_the_server_serves_only_below_its_prefix_and_stops(built_site: Path):
     with socket.socket() as probe, pytest.raises(ConnectionRefusedError):
         probe.settimeout(2)
         probe.connect(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_uptime_bar_states_the_uptime_of_the_days_it_shows(home, width):
+    """A phone shows the last 30 days of a bar: its figure is for those 30 days."""
+    text = home[(width, True)].main_text()
+    shown, hidden = (90, 30) if width >= 600 else (30, 90)
+    assert text.count(f"uptime over {shown} days") == 8  # one bar per component
+    assert f"uptime over {hidden} days" not in text
+    assert f"{shown} days ago" in text and f"{hidden} days ago" not in text

@@ -33,6 +33,7 @@ from generator.model.records import (
 from generator.render.format import OVERALL_LABELS, format_date, format_duration
 
 UPTIME_DAYS = 90  # the home page's uptime bars; one of the snapshot's UPTIME_WINDOWS
+PHONE_DAYS = 30  # what the bars show on a phone (flare.css hides the older cells); one too
 HISTORY_PAGE_SIZE = 25
 
 
@@ -54,7 +55,9 @@ class ComponentStatus:
     component: Component
     state: ComponentState
     cells: tuple[UptimeCell, ...]
-    uptime: float
+    uptime: float  # over the cells' days
+    uptime_short: float  # over the last short_days, what a phone shows of the bar
+    short_days: int = PHONE_DAYS
 
 
 # -- the status page ---------------------------------------------------------------------------
@@ -301,6 +304,7 @@ class SiteViews:
             self.snapshot.states[component.id],
             tuple(cells),
             self.snapshot.uptime[component.id][UPTIME_DAYS],
+            self.snapshot.uptime[component.id][PHONE_DAYS],
         )
 
     def _label(self, day: DayUptime) -> str:
