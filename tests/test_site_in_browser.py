@@ -269,3 +269,16 @@ def test_each_uptime_bar_states_the_uptime_of_the_days_it_shows(home, width):
     assert text.count(f"uptime over {shown} days") == 8  # one bar per component
     assert f"uptime over {hidden} days" not in text
     assert f"{shown} days ago" in text and f"{hidden} days ago" not in text
+
+
+def test_the_first_tab_offers_to_skip_to_the_content(browser, site_server: Server):
+    visit = open_page(browser, site_server.url, name="home-keyboard", screenshot=False)
+    try:
+        page = visit.page
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#flare-main"
+        assert page.evaluate("document.getElementById('flare-main').tagName") == "MAIN"
+    finally:
+        visit.close()

@@ -187,6 +187,7 @@ class FlarePlugin(BasePlugin):
             for title, path, kind in feeds
         )
         output = output.replace("</head>", f"{tags}</head>", 1)
+        output = _with_skip_link(output)
         if self._serving and self._preview_errors:
             output = _with_banner(output, self._preview_errors)
         return self._with_policy(output, page.file.src_uri)
@@ -285,3 +286,14 @@ def _with_banner(html: str, errors: dict[str, str]) -> str:
         f"<pre>{escape(reports)}</pre></div>"
     )
     return re.sub(r"(<body[^>]*>)", lambda match: match[1] + banner, html, count=1)
+
+
+def _with_skip_link(html: str) -> str:
+    """The page with a "Skip to content" link first, to the main content, as the theme gives
+    only pages with a table of contents (Flare's pages have none): a keyboard reader reaches
+    the content in one Tab and Enter instead of walking the header and the navigation."""
+    if 'class="md-skip"' in html or '<main class="md-main"' not in html:
+        return html
+    html = html.replace('<main class="md-main"', '<main id="flare-main" class="md-main"', 1)
+    link = '<a href="#flare-main" class="md-skip">Skip to content</a>'
+    return re.sub(r"(<body[^>]*>)", lambda match: match[1] + link, html, count=1)
