@@ -512,9 +512,7 @@ def _recent_days(
                 listed[day].append(facts)
                 break
     return tuple(
-        DayDigest(
-            day, tuple(sorted(listed[day], key=lambda facts: facts.started_at, reverse=True))
-        )
+        DayDigest(day, tuple(sorted(listed[day], key=lambda facts: facts.started_at, reverse=True)))
         for day in days
     )
 

@@ -1,0 +1,98 @@
+"""Printing: a post-mortem or a report is often printed and handed to a manager. Chromium prints
+the example's full analysis and reliability report to PDF, A4 and Letter, and everything a
+reader sees on screen is on the paper, in dark ink even from a dark screen."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import EXAMPLE_NOW
+from support import tool_missing
+from support.browser import browser_missing_reason, launch, open_page
+from support.serving import Server, serve
+
+ANALYSIS = "incidents/2026-08-04-file-storage-outage/postmortem/"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    reason = browser_missing_reason()
+    if reason:
+        tool_missing(reason)
+    with launch() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def site(example_build: Path) -> Iterator[Server]:
+    with serve(example_build) as server:
+        yield server
+
+
+def printed_text(page, paper: str) -> str:
+    """The page printed on ``paper``, as the PDF's text, without white space (a word may wrap
+    to the next line on paper) and with the font's ligatures (ﬁ) as their letters."""
+    reader = PdfReader(io.BytesIO(page.pdf(format=paper, print_background=True)))
+    text = "".join(sheet.extract_text() for sheet in reader.pages)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_every_action_item_prints_whole_with_its_ticket_and_due_date(browser, site, paper):
+    visit = open_page(browser, site.url_for(ANALYSIS), name=f"print-{paper}", now=EXAMPLE_NOW)
+    try:
+        page = visit.page
+        rows = page.eval_on_selector_all(
+            ".flare-pm-table tbody tr",
+            "rows => rows.map(row => [...row.cells].map(cell => cell.innerText.trim()))",
+        )
+        assert len(rows) >= 3
+        paper_text = printed_text(page, paper)
+        for cells in rows:
+            for cell in cells:
+                assert re.sub(r"\s+", "", cell) in paper_text, (paper, cell)
+        assert "Subscribe" not in paper_text  # the site's chrome stays on screen
+    finally:
+        visit.close()
+
+
+def test_the_reliability_report_prints_every_months_figures(browser, site):
+    visit = open_page(browser, site.url_for("reliability/"), name="print-report", now=EXAMPLE_NOW)
+    try:
+        page = visit.page
+        months = page.eval_on_selector_all(
+            "table tbody tr th[scope=row]", "cells => cells.map(cell => cell.innerText.trim())"
+        )
+        paper_text = printed_text(page, "A4")
+        for month in {re.sub(r"\s+", "", month) for month in months}:
+            assert month in paper_text, month
+    finally:
+        visit.close()
+
+
+def test_a_dark_screen_prints_dark_ink_on_white(browser, site):
+    visit = open_page(
+        browser, site.url_for(ANALYSIS), name="print-dark", now=EXAMPLE_NOW, color_scheme="dark"
+    )
+    try:
+        page = visit.page
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        page.emulate_media(media="print", color_scheme="dark")
+        ink, paper = page.evaluate(
+            """() => {
+                const text = getComputedStyle(document.querySelector('article p'));
+                const body = getComputedStyle(document.body);
+                return [text.color, body.backgroundColor];
+            }"""
+        )
+        assert ink == "rgb(0, 0, 0)"
+        assert paper == "rgb(255, 255, 255)"
+    finally:
+        visit.close()
