@@ -179,3 +179,17 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = flare("build", str(root), "-d", str(root / "site"))
     assert result.returncode == 0, result.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright, for one test module; skipped (or, in CI,
+    failed) with the reason when it is missing."""
+    from support import tool_missing
+    from support.browser import browser_missing_reason, launch
+
+    reason = browser_missing_reason()
+    if reason:
+        tool_missing(reason)
+    with launch() as running:
+        yield running

@@ -28,8 +28,7 @@ from generator.render.csp import (
     source_hash,
     with_content_security_policy,
 )
-from support import tool_missing
-from support.browser import BROWSER_DEADLINE_MS, Visit, browser_missing_reason, launch, open_page
+from support.browser import BROWSER_DEADLINE_MS, Visit, open_page
 from support.serving import Server, serve
 
 
@@ -311,15 +310,6 @@ PAGE_TYPES = {
     "hand-written": "about/",
     "not found": "404.html",
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = browser_missing_reason()
-    if reason:
-        tool_missing(reason)
-    with launch() as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
-import pytest
 
 from conftest import EXAMPLE_NOW, SiteFolder, flare
 from generator.outputs.embed import embed_script
-from support import tool_missing
-from support.browser import BROWSER_DEADLINE_MS, browser_missing_reason, launch, open_page
+from support.browser import BROWSER_DEADLINE_MS, open_page
 from support.serving import serve
 
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -33,15 +30,6 @@ def product_page(folder: Path, status_site: str) -> Path:
         encoding="utf-8",
     )
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    reason = browser_missing_reason()
-    if reason:
-        tool_missing(reason)
-    with launch() as running:
-        yield running
 
 
 def test_the_script_is_small_and_carries_the_sites_palette():

@@ -14,20 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import EXAMPLE_NOW
-from support import tool_missing
-from support.browser import browser_missing_reason, launch, open_page
+from support.browser import open_page
 from support.serving import Server, serve
 
 ANALYSIS = "incidents/2026-08-04-file-storage-outage/postmortem/"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    reason = browser_missing_reason()
-    if reason:
-        tool_missing(reason)
-    with launch() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

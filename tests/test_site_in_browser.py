@@ -24,8 +24,6 @@ from support import ARTIFACTS, tool_missing
 from support.browser import (
     Visit,
     axe_missing_reason,
-    browser_missing_reason,
-    launch,
     open_page,
     run_axe,
 )
@@ -65,15 +63,6 @@ def built_site(example_build: Path) -> Path:
 def site_server(built_site: Path) -> Iterator[Server]:
     with serve(built_site) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = browser_missing_reason()
-    if reason:
-        tool_missing(reason)
-    with launch() as started:
-        yield started
 
 
 @pytest.fixture(scope="module")
