@@ -174,9 +174,9 @@ def test_home_banner_says_degraded_performance_and_when_it_was_last_updated(page
     banner = section(page(""), "flare-overall")
 
     assert "flare-banner--degraded_performance" in classes(banner)
-    assert text(banner.xpath(f".//*[{has_class('flare-banner__title')}]")[0]) == (
-        "Degraded performance"  # the open webhook incident, minor impact
-    )
+    (title,) = banner.xpath(f".//*[{has_class('flare-banner__title')}]")
+    assert title.tag == "h2"  # a heading screen readers list, not a paragraph styled as one
+    assert text(title) == "Degraded performance"  # the open webhook incident, minor impact
     (updated,) = banner.xpath(f".//*[{has_class('flare-banner__updated')}]")
     assert text(updated) == "Last updated 23 Nov 2026, 12:00 UTC"
     (time,) = updated.xpath(".//time")
@@ -261,6 +261,7 @@ def test_home_has_no_maintenance_in_progress_section(page):
     assert "Maintenance in progress" not in headings
     assert section(home, "flare-maintenance-now") is None
     assert headings == [
+        "Degraded performance",  # the overall state: the banner's heading
         "Active incidents",
         "Upcoming maintenance",
         "Components",
