@@ -188,6 +188,7 @@ class FlarePlugin(BasePlugin):
         )
         output = output.replace("</head>", f"{tags}</head>", 1)
         output = _with_skip_link(output)
+        output = _with_named_search(output)
         if self._serving and self._preview_errors:
             output = _with_banner(output, self._preview_errors)
         return self._with_policy(output, page.file.src_uri)
@@ -297,3 +298,11 @@ def _with_skip_link(html: str) -> str:
     html = html.replace('<main class="md-main"', '<main id="flare-main" class="md-main"', 1)
     link = '<a href="#flare-main" class="md-skip">Skip to content</a>'
     return re.sub(r"(<body[^>]*>)", lambda match: match[1] + link, html, count=1)
+
+
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def _with_named_search(html: str) -> str:
+    """The theme's search dialog with a name, which a screen reader announces as it opens."""
+    return html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
