@@ -267,3 +267,25 @@ def test_the_first_tab_offers_to_skip_to_the_content(browser, site_server: Serve
         assert page.evaluate("document.getElementById('flare-main').tagName") == "MAIN"
     finally:
         visit.close()
+
+
+def test_each_state_has_a_pattern_of_its_own_in_the_uptime_bar(home):
+    """The bar reads without telling colours apart: each state's cell is drawn differently."""
+    patterns = home[(1280, True)].page.evaluate(
+        """states => {
+            const bar = document.querySelector("ol.flare-bar");
+            return states.map(state => {
+                const cell = document.createElement("li");
+                cell.className = `flare-cell flare-cell--${state}`;
+                bar.appendChild(cell);
+                const image = getComputedStyle(cell).backgroundImage;
+                cell.remove();
+                return image;
+            });
+        }""",
+        ["operational", "under_maintenance", "degraded_performance", "partial_outage",
+         "major_outage"],
+    )  # fmt: skip
+    assert patterns[0] == "none"  # operational: a full bar of its colour
+    assert "none" not in patterns[1:]
+    assert len(set(patterns)) == 5, patterns
