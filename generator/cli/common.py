@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -84,6 +85,18 @@ def load_or_exit(site_dir: Path, consequence: str | None, now: datetime | None =
     for warning in site.warnings:
         click.echo(warning.format(site_dir), err=True)
     return site
+
+
+def output_dir_option(purpose: str) -> Callable:
+    """``-d/--site-dir``: the folder of a built site, ``purpose`` saying what the command does
+    with it; mkdocs.yml's site_dir when it is not given (see :func:`built_site`)."""
+    return click.option(
+        "-d",
+        "--site-dir",
+        "output_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"{purpose} (default: site_dir in mkdocs.yml, usually site/).",
+    )
 
 
 def built_site(site_dir: Path, output_dir: Path | None) -> Path:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import CONFIG_NAME, built_site, fail, site_dir_argument
+from generator.cli.common import (
+    CONFIG_NAME,
+    built_site,
+    fail,
+    output_dir_option,
+    site_dir_argument,
+)
 from generator.load.settings import read_settings
 from generator.load.yamlsource import read_yaml_file
 from generator.notify.channels import deliver, wanted
@@ -27,13 +33,7 @@ from generator.render.format import plural
     type=click.Path(file_okay=False, path_type=Path),
     help="Before a deploy: copy the live site's API (site_url, or --previous) into this folder.",
 )
-@click.option(
-    "-d",
-    "--site-dir",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The newly built site (default: site_dir in mkdocs.yml, usually site/).",
-)
+@output_dir_option("The newly built site")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @click.option(
     "--all",

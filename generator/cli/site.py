@@ -21,6 +21,7 @@ from generator.cli.common import (
     fail,
     load_checked_site,
     load_or_exit,
+    output_dir_option,
     site_dir_argument,
 )
 from generator.errors import FlareError, InvalidSite, Severity
@@ -77,13 +78,7 @@ def validate(site_dir: Path, output_format: str) -> None:
 
 @click.command()
 @site_dir_argument
-@click.option(
-    "-d",
-    "--site-dir",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write the site (default: site_dir in mkdocs.yml, usually site/).",
-)
+@output_dir_option("Where to write the site")
 def build(site_dir: Path, output_dir: Path | None) -> None:
     """Validate the records, then build the static site.
 
@@ -131,13 +126,7 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
 
 @click.command()
 @site_dir_argument
-@click.option(
-    "-d",
-    "--site-dir",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The built site to check (default: site_dir in mkdocs.yml, usually site/).",
-)
+@output_dir_option("The built site to check")
 def doctor(site_dir: Path, output_dir: Path | None) -> None:
     """Check that a built site holds Flare's pages and outputs.
 

@@ -99,16 +99,13 @@ class RecordPage:
     status: IncidentStatus | MaintenanceStatus | None
     started_at: datetime
     ended_at: datetime | None  # resolved, or the maintenance's end; None while open
+    duration: timedelta | None  # None while it is on
     affected: tuple[AffectedComponent, ...]
     updates: tuple[IncidentUpdate | MaintenanceUpdate, ...]  # newest first
     window_progress: float | None = None  # a maintenance's share of its window elapsed
     has_started: bool = True
     postmortem: PublishedPostmortem | None = None  # the incident's post-mortem, once out
     related: tuple[RelatedIncident, ...] = ()  # related incidents, either way
-
-    @property
-    def duration(self) -> timedelta | None:
-        return self.ended_at - self.started_at if self.ended_at else None
 
     @property
     def is_maintenance(self) -> bool:
@@ -253,6 +250,7 @@ class SiteViews:
             status=facts.status,
             started_at=facts.started_at,
             ended_at=facts.ended_at,
+            duration=facts.duration,
             affected=tuple(
                 AffectedComponent(settings.component(component_id), worst, states[component_id])
                 for component_id, worst in facts.affected
