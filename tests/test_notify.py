@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SiteFolder, flare
-from support.receiver import smtp_server, webhook_receiver
+from support.receiver import closed_port_address, smtp_server, webhook_receiver
 
 OPEN = """\
 title: Elevated API errors
@@ -257,8 +257,41 @@ def test_a_deploy_keeps_the_live_api_first_and_announces_after(site, deploys, tm
 
 
 def test_keeping_a_live_site_that_does_not_answer_keeps_nothing_and_sends_nothing(site, tmp_path):
+    """The live site is site_url's, which here does not answer (a local port nobody listens on,
+    so no traffic leaves this machine)."""
+    config = site.config.read_text(encoding="utf-8")
+    site.config.write_text(
+        config.replace("https://status.test.example/", closed_port_address()), encoding="utf-8"
+    )
     kept = tmp_path / "previous"
-    saved = flare("notify", str(site.root), "--save-previous", str(kept))  # example site_url
+    saved = flare("notify", str(site.root), "--save-previous", str(kept))
     assert saved.returncode == 0
     assert "kept nothing to compare with, so nothing will be sent" in saved.stderr
     assert not kept.exists()
+
+
+def test_a_previous_site_that_is_no_status_api_sends_nothing_and_says_why(site, deploys, tmp_path):
+    _, after = deploys
+    odd = tmp_path / "odd"
+    for name in ("status", "incidents", "scheduled-maintenances"):
+        (odd / "api" / "v2").mkdir(parents=True, exist_ok=True)
+        (odd / "api" / "v2" / f"{name}.json").write_text("<html>Not found</html>", "utf-8")
+    with webhook_receiver() as receiver:
+        result = notify(site, after, odd, receiver.url)
+    assert result.returncode == 1
+    assert f"{odd} holds no status API that Flare can read" in result.stderr
+    assert "nothing was sent" in result.stderr and "Traceback" not in result.stderr
+    assert receiver.received == []
+
+
+def test_keeping_the_live_api_where_a_file_stands_is_a_sentence(site, deploys, tmp_path):
+    before, _ = deploys
+    blocked = tmp_path / "previous"
+    blocked.mkdir()
+    (blocked / "api").write_text("a file where a folder should be", encoding="utf-8")
+    result = flare(
+        "notify", str(site.root), "--save-previous", str(blocked), "--previous", str(before)
+    )
+    assert result.returncode == 1
+    assert f"cannot keep the live site's API in {blocked}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -21,6 +21,7 @@ from conftest import REPO, flare
 from generator.__about__ import __version__
 from generator.load.yamlsource import read_yaml_file
 from support import tool_missing
+from support.receiver import closed_port_address
 
 BIN = Path(sys.executable).parent
 
@@ -159,6 +160,13 @@ def test_a_new_sites_first_gitlab_pipeline_passes_with_its_own_jobs(
         tool_missing("gitlab-ci-local or rsync is missing: run `make test-tools`")
     site = tmp_path / "status"
     assert flare("init", str(site)).returncode == 0
+    # The author sets site_url, as `flare init` asks; here to a local port nobody listens on,
+    # so that the pages job's look at the live site stays on this machine (and finds none).
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("https://status.example.com/", closed_port_address()), encoding="utf-8"
+    )
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "A site"]):
         subprocess.run([*git, *args], cwd=site, check=True, capture_output=True)

@@ -16,7 +16,7 @@ from generator.cli.common import (
 from generator.load.settings import read_settings
 from generator.load.yamlsource import read_yaml_file
 from generator.notify.channels import deliver, wanted
-from generator.notify.events import PreviousSiteUnreadable, SiteApi, new_events, save_api
+from generator.notify.events import SiteApi, SiteUnreadable, new_events, save_api
 from generator.render.format import plural
 
 
@@ -69,7 +69,7 @@ def notify(
         fail(f"{built} holds no built site (api/v2/status.json); run flare build first.")
     try:
         before = SiteApi.read(previous)
-    except PreviousSiteUnreadable as error:
+    except SiteUnreadable as error:
         fail(f"{error}; nothing was sent.")
     if before is None:
         if not send_all:
@@ -110,7 +110,7 @@ def _save_previous(source: str, folder: Path) -> None:
     after the deploy sends nothing rather than every update again."""
     try:
         saved = save_api(source, folder)
-    except PreviousSiteUnreadable as error:
+    except SiteUnreadable as error:
         click.echo(f"{error}; kept nothing to compare with, so nothing will be sent", err=True)
         return
     if saved:

@@ -39,8 +39,9 @@ STATE_WORDS = {  # component states as a message says them
 }
 
 
-class PreviousSiteUnreadable(FlareError):
-    """The live site could not be read: sending without it could repeat every update."""
+class SiteUnreadable(FlareError):
+    """A site's API could not be read or is not one: sending without it could repeat every
+    update, or announce what is not there."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,20 @@ class SiteApi:
             data = _read(source, path)
             if data is None:
                 return None
-            documents[name] = json.loads(data)
-        return cls(
-            status=documents["status"]["status"],
-            incidents=tuple(documents["incidents"]["incidents"]),
-            maintenances=tuple(documents["maintenances"]["scheduled_maintenances"]),
-            page=documents["status"]["page"],
-        )
+            documents[name] = data
+        try:
+            parsed = {name: json.loads(data) for name, data in documents.items()}
+            return cls(
+                status=parsed["status"]["status"],
+                incidents=tuple(parsed["incidents"]["incidents"]),
+                maintenances=tuple(parsed["maintenances"]["scheduled_maintenances"]),
+                page=parsed["status"]["page"],
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise SiteUnreadable(
+                f"{source} holds no status API that Flare can read ({type(error).__name__}: "
+                f"{error})"
+            ) from None
 
     @classmethod
     def empty(cls) -> SiteApi:
@@ -83,9 +91,14 @@ def save_api(source: str | Path, folder: Path) -> bool:
         if data is None:
             return False
         found[path] = data
-    for path, data in found.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_bytes(data)
+    try:
+        for path, data in found.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_bytes(data)
+    except OSError as error:
+        raise FlareError(
+            f"cannot keep the live site's API in {folder}: {error.strerror or error}"
+        ) from None
     return True
 
 
@@ -100,9 +113,9 @@ def _read(source: str | Path, path: str) -> bytes | None:
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return None
-        raise PreviousSiteUnreadable(f"cannot read {address} (HTTP {error.code})") from None
+        raise SiteUnreadable(f"cannot read {address} (HTTP {error.code})") from None
     except (OSError, ValueError) as error:
-        raise PreviousSiteUnreadable(f"cannot read {address} ({error})") from None
+        raise SiteUnreadable(f"cannot read {address} ({error})") from None
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,16 @@ def webhook_receiver() -> Iterator[Receiver]:
         thread.join(timeout=60)
 
 
+def closed_port_address() -> str:
+    """``http://127.0.0.1:<port>/`` where nothing listens: a live site that does not answer,
+    without any traffic leaving this machine."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/"
+
+
 @dataclass
 class Mailbox:
     port: int
