@@ -90,3 +90,12 @@ def test_doctor_fails_a_site_built_without_the_plugin(tmp_path: Path):
         f"{tmp_path} lacks api/v2/status.json, history.atom, maintenance.ics, badges/status.svg: "
         "it was built without the flare plugin"
     ) in result.stderr
+
+
+def test_doctor_says_when_there_is_no_built_site(tmp_path: Path):
+    result = flare("doctor", str(REPO), "-d", str(tmp_path / "site"))
+    assert result.returncode == 1
+    assert (
+        f"{tmp_path / 'site'} is not a folder: there is no built site to check; "
+        "build it with flare build."
+    ) in result.stderr

@@ -136,6 +136,10 @@ def doctor(site_dir: Path, output_dir: Path | None) -> None:
     site lacks what every Flare site has.
     """
     built = built_site(site_dir, output_dir)
+    if not built.is_dir():
+        fail(
+            f"{built} is not a folder: there is no built site to check; build it with flare build."
+        )
     missing = missing_outputs(built)
     if missing:
         fail(
