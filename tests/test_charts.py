@@ -20,6 +20,8 @@ from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.records import Incident
 from generator.render.charts import (
+    CHAR_WIDTH,
+    COMPACT,
     IMPACT_COLOURS,
     PLOT_HEIGHT,
     UPTIME_COLOUR,
@@ -305,3 +307,23 @@ def test_each_chart_has_a_table_beside_it_with_the_same_numbers(report):
         assert values == cells, section
         # The figure's chart comes first, then its table.
         assert figure.getparent() is table.getparent().getparent()
+
+
+# -- the compact charts, for a phone --------------------------------------------------------------
+def test_a_phones_chart_shows_the_latest_months_in_its_own_width(report):
+    """The latest six months, ending with this one; the legend wraps inside the width."""
+    uptime = parse(uptime_chart(report, format_percent, compact=True))
+    incidents = parse(incidents_chart(report, compact=True))
+    for root in (uptime, incidents):
+        assert root.get("viewBox").startswith(f"0 0 {COMPACT} ")
+        months = [e.text for e in by_class(root, "flare-chart__label") if e.text[:1].isalpha()]
+        assert months[-2:] == ["Nov", "so far"]
+        assert [m for m in months if m != "so far"] == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]
+    # the same axis as the chart of every month, so the two read alike
+    assert [e.text for e in by_class(uptime, "flare-chart__tick")] == [
+        e.text for e in by_class(parse(uptime_chart(report, format_percent)), "flare-chart__tick")
+    ]
+    legend = list(by_class(incidents, "flare-chart__legend-label"))
+    assert len(legend) == 4
+    assert len({label.get("y") for label in legend}) == 2  # two lines
+    assert all(float(label.get("x")) + len(label.text) * CHAR_WIDTH <= COMPACT for label in legend)

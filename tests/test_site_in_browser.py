@@ -289,3 +289,102 @@ def test_each_state_has_a_pattern_of_its_own_in_the_uptime_bar(home):
     assert patterns[0] == "none"  # operational: a full bar of its colour
     assert "none" not in patterns[1:]
     assert len(set(patterns)) == 5, patterns
+
+
+# One page of each kind Flare writes, and a hand-written one.
+PAGE_KINDS = {
+    "home": "",
+    "resolved incident": "incidents/2026-08-04-file-storage-outage/",
+    "open incident": "incidents/2026-11-22-delayed-webhook-deliveries/",
+    "maintenance": "incidents/2026-12-08-database-upgrade/",
+    "history": "history/",
+    "component": "components/api/",
+    "post-mortem": "incidents/2026-08-04-file-storage-outage/postmortem/",
+    "reliability report": "reliability/",
+    "component's reliability": "reliability/api/",
+    "hand-written page": "how-we-handle-incidents/",
+}
+# A phone's narrowest, a common phone, then every 40 px up to a desktop.
+SWEEP = (320, 375, *range(400, 1281, 40))
+# What is wider than its room at a width: the page itself, a box that scrolls sideways (code
+# excepted: a line of code is not wrapped), a text cut short with an ellipsis in the content.
+# Measured once the theme's transitions that the new width started have ended.
+OVERFLOWS = """async () => {
+    await Promise.allSettled(document.getAnimations().map((animation) => animation.finished));
+    const found = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) {
+        found.push(`the page: ${root.scrollWidth}px in ${root.clientWidth}px`);
+    }
+    for (const element of document.querySelectorAll("article *")) {
+        const style = getComputedStyle(element);
+        const wider = element.scrollWidth > element.clientWidth + 1;
+        const name = `${element.tagName.toLowerCase()}.${element.className}`;
+        if (wider && ["auto", "scroll"].includes(style.overflowX) && !element.closest("pre")) {
+            found.push(`${name} scrolls: ${element.scrollWidth}px in ${element.clientWidth}px`);
+        }
+        if (wider && style.textOverflow === "ellipsis") {
+            found.push(`${name} is cut short: ${element.textContent.slice(0, 40)}`);
+        }
+    }
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_page_is_wider_than_the_screen_from_320_px_up(
+    browser, site_server: Server, kind: str, javascript: bool
+):
+    """Nothing scrolls sideways at any width: charts switch to their compact form, wide tables
+    become cards, captions and titles wrap."""
+    visit = open_page(
+        browser,
+        site_server.url + PAGE_KINDS[kind],
+        name=f"overflow-{kind}",
+        width=SWEEP[-1],
+        javascript=javascript,
+        screenshot=False,
+        now=EXAMPLE_NOW,
+    )
+    try:
+        found = {}
+        for width in SWEEP:
+            visit.page.set_viewport_size({"width": width, "height": 800})
+            overflows = visit.page.evaluate(OVERFLOWS)
+            if overflows:
+                found[width] = overflows
+        assert found == {}, json.dumps(found, indent=2)
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("width", (320, 1280))
+def test_the_reliability_chart_shows_the_newest_month_at_every_width(
+    browser, site_server: Server, width: int
+):
+    """A phone gets the compact chart of the latest months, which ends with this month."""
+    visit = open_page(
+        browser, site_server.url + "reliability/", name=f"chart-{width}", width=width,
+        screenshot=False, now=EXAMPLE_NOW,
+    )  # fmt: skip
+    try:
+        charts = visit.page.evaluate(
+            """() => [...document.querySelectorAll("figure.flare-chart svg")]
+                .filter((svg) => svg.getBoundingClientRect().width > 0)
+                .map((svg) => ({
+                    labels: [...svg.querySelectorAll(".flare-chart__label")]
+                        .map((label) => label.textContent),
+                    right: svg.getBoundingClientRect().right,
+                }))"""
+        )
+        assert len(charts) == 2  # uptime, incidents: one of each pair shown
+        for chart in charts:
+            assert chart["right"] <= width
+            assert chart["labels"][-2:] == ["Nov", "so far"]
+            months = [
+                label for label in chart["labels"] if label[:1].isalpha() and label != "so far"
+            ]
+            assert len(months) == (6 if width < 600 else 12)
+    finally:
+        visit.close()

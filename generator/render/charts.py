@@ -5,8 +5,9 @@ Every chart is an inline ``<svg role="img">`` named by its ``<title>`` and descr
 labelled value axis; the page shows a table with the same numbers beside it. Shapes carry
 classes that flare.css colours in both palettes (bars reach 3:1 against the page), and the
 light palette's colours as attributes, for a chart read outside the page. Text is sized in the
-SVG's own units and the page keeps the chart at least ``38rem`` wide, so it grows with the
-reader's font size.
+SVG's own units, so it grows with the reader's font size. Each chart comes in two widths: the
+wide one for a screen with room for every month, and a compact one of the latest months for a
+phone, which the page shows instead of making the reader scroll sideways to the newest month.
 
 The output is deterministic: coordinates printed with at most two decimals, and the only ids
 derived from the chart's name. Documents are built with ElementTree, so every text is escaped.
@@ -30,7 +31,9 @@ from generator.render.palette import LIGHT
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
-WIDTH = 840
+WIDE = 840  # the width of a chart of every month
+COMPACT = 360  # the width of a phone's chart, drawn at about its own size at 320 px
+COMPACT_MONTHS = 6  # how many of the latest months a phone's chart shows
 LEFT = 60  # room for the value axis' tick labels
 RIGHT = 8
 TOP = 34  # room for the axis title and the labels above the tallest bars
@@ -99,24 +102,26 @@ def bar_chart(
     ticks: Iterable[Tick],
     axis_label: str,
     colour: str,
+    width: int = WIDE,
 ) -> str:
     """Vertical bars on a value axis from ``floor`` to ``ceiling``, each labelled with its text.
 
     A value below the floor is drawn as a bar of no height; its label still says it.
     """
-    svg, plot = _frame(name, title, description, bars, axis_label, legend=False)
+    svg, plot = _frame(name, title, description, bars, axis_label, width, legend_rows=0)
     scale = _Scale(floor, ceiling)
-    _grid(plot, ticks, scale)
+    _grid(plot, ticks, scale, width)
     bars_group = ET.SubElement(plot, "g", {"class": "flare-chart__bars"})
     for index, bar in enumerate(bars):
-        x, width = _slot(index, len(bars))
+        x, bar_width = _slot(index, len(bars), width)
         if bar.value is not None:
             top = scale.y(max(min(bar.value, ceiling), floor))
-            _rect(bars_group, "flare-chart__bar", x, top, width, TOP + PLOT_HEIGHT - top, colour)
+            height = TOP + PLOT_HEIGHT - top
+            _rect(bars_group, "flare-chart__bar", x, top, bar_width, height, colour)
             label_y = top - 5
         else:
             label_y = TOP + PLOT_HEIGHT - 5
-        _text(plot, "flare-chart__value", x + width / 2, label_y, bar.text, VALUE_FONT_SIZE)
+        _text(plot, "flare-chart__value", x + bar_width / 2, label_y, bar.text, VALUE_FONT_SIZE)
     return _serialise(svg)
 
 
@@ -130,19 +135,21 @@ def stacked_bar_chart(
     ceiling: float,
     ticks: Iterable[Tick],
     axis_label: str,
+    width: int = WIDE,
 ) -> str:
     """Bars cut into the series' layers, from 0 to ``ceiling``, with a legend under them.
 
     Each layer tall enough for it shows its own value; each stack shows its text above it.
     Layers are parted by a thin line of the page's background, so neighbours of similar colour
-    stay apart.
+    stay apart. The legend takes as many lines as the width needs.
     """
-    svg, plot = _frame(name, title, description, stacks, axis_label, legend=True)
+    legend = _legend_layout(series, width)
+    svg, plot = _frame(name, title, description, stacks, axis_label, width, len(legend))
     scale = _Scale(0, ceiling)
-    _grid(plot, ticks, scale)
+    _grid(plot, ticks, scale, width)
     bars_group = ET.SubElement(plot, "g", {"class": "flare-chart__bars"})
     for index, stack in enumerate(stacks):
-        x, width = _slot(index, len(stacks))
+        x, bar_width = _slot(index, len(stacks), width)
         base = 0.0
         for layer, value in zip(series, stack.values, strict=True):
             if value <= 0:
@@ -153,7 +160,7 @@ def stacked_bar_chart(
                 f"flare-chart__bar flare-chart__bar--{layer.key}",
                 x,
                 top,
-                width,
+                bar_width,
                 bottom - top,
                 layer.colour,
             )
@@ -163,7 +170,7 @@ def stacked_bar_chart(
                 _text(
                     plot,
                     "flare-chart__layer-value",
-                    x + width / 2,
+                    x + bar_width / 2,
                     (top + bottom) / 2 + VALUE_FONT_SIZE * 0.35,
                     number(value),
                     VALUE_FONT_SIZE,
@@ -173,12 +180,12 @@ def stacked_bar_chart(
         _text(
             plot,
             "flare-chart__value",
-            x + width / 2,
+            x + bar_width / 2,
             scale.y(base) - 5,
             stack.text,
             VALUE_FONT_SIZE,
         )
-    _legend(svg, series, _height(stacks, legend=False))
+    _legend(svg, legend, _height(stacks, legend_rows=0))
     return _serialise(svg)
 
 
@@ -193,14 +200,14 @@ class _Scale:
         return TOP + PLOT_HEIGHT * (1 - share)
 
 
-def _height(columns: Sequence[Bar | Stack], *, legend: bool) -> float:
+def _height(columns: Sequence[Bar | Stack], *, legend_rows: int) -> float:
     lines = 1 + max((len(column.sublabels) for column in columns), default=0)
-    return TOP + PLOT_HEIGHT + 6 + lines * LINE + (LEGEND_HEIGHT if legend else 0)
+    return TOP + PLOT_HEIGHT + 6 + lines * LINE + legend_rows * LEGEND_HEIGHT
 
 
-def _slot(index: int, count: int) -> tuple[float, float]:
-    """The left edge and width of bar ``index`` of ``count``."""
-    slot = (WIDTH - LEFT - RIGHT) / count
+def _slot(index: int, count: int, width: int) -> tuple[float, float]:
+    """The left edge and width of bar ``index`` of ``count`` in a chart ``width`` wide."""
+    slot = (width - LEFT - RIGHT) / count
     return LEFT + index * slot + slot * GAP / 2, slot * (1 - GAP)
 
 
@@ -210,19 +217,19 @@ def _frame(
     description: str,
     columns: Sequence[Bar | Stack],
     axis_label: str,
-    *,
-    legend: bool,
+    width: int,
+    legend_rows: int,
 ) -> tuple[ET.Element, ET.Element]:
     """The document, its title and description, the axis title and the labels under the bars."""
     ident = f"flare-chart-{name}"
-    height = _height(columns, legend=legend)
+    height = _height(columns, legend_rows=legend_rows)
     svg = ET.Element(
         "svg",
         {
             "xmlns": SVG_NAMESPACE,
             "class": f"flare-chart__svg flare-chart__svg--{name}",
-            "viewBox": f"0 0 {WIDTH} {number(height)}",
-            "width": str(WIDTH),
+            "viewBox": f"0 0 {width} {number(height)}",
+            "width": str(width),
             "height": number(height),
             "role": "img",
             "aria-labelledby": f"{ident}-title {ident}-desc",
@@ -236,14 +243,14 @@ def _frame(
     _text(plot, "flare-chart__axis-title", 0, 14, axis_label, anchor="start")
     labels = ET.SubElement(svg, "g", {"class": "flare-chart__labels"})
     for index, column in enumerate(columns):
-        x, width = _slot(index, len(columns))
+        x, bar_width = _slot(index, len(columns), width)
         for line, text in enumerate((column.label, *column.sublabels)):
             y = TOP + PLOT_HEIGHT + 6 + (line + 1) * LINE - 3
-            _text(labels, "flare-chart__label", x + width / 2, y, text)
+            _text(labels, "flare-chart__label", x + bar_width / 2, y, text)
     return svg, plot
 
 
-def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale) -> None:
+def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale, width: int) -> None:
     grid = ET.SubElement(plot, "g", {"class": "flare-chart__grid"})
     for tick in ticks:
         y = scale.y(tick.value)
@@ -252,7 +259,7 @@ def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale) -> None:
             "line",
             {
                 "x1": number(LEFT),
-                "x2": number(WIDTH - RIGHT),
+                "x2": number(width - RIGHT),
                 "y1": number(y),
                 "y2": number(y),
                 "stroke": GRID_COLOUR,
@@ -262,14 +269,28 @@ def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale) -> None:
         _text(plot, "flare-chart__tick", LEFT - 6, y + FONT_SIZE * 0.35, tick.text, anchor="end")
 
 
-def _legend(svg: ET.Element, series: Sequence[Series], top: float) -> None:
-    legend = ET.SubElement(svg, "g", {"class": "flare-chart__legend"})
+def _legend_layout(series: Sequence[Series], width: int) -> list[list[tuple[float, Series]]]:
+    """The legend's lines, each a list of (left edge, series), filled up to ``width``."""
+    lines: list[list[tuple[float, Series]]] = [[]]
     x = LEFT
-    y = top + (LEGEND_HEIGHT - 12) / 2
     for layer in series:
-        _rect(legend, f"flare-chart__bar flare-chart__bar--{layer.key}", x, y, 12, 12, layer.colour)
-        _text(legend, "flare-chart__legend-label", x + 17, y + 11, layer.label, anchor="start")
-        x += 17 + len(layer.label) * CHAR_WIDTH + 18
+        advance = 17 + len(layer.label) * CHAR_WIDTH + 18
+        if lines[-1] and x + advance - 18 > width - RIGHT:
+            lines.append([])
+            x = LEFT
+        lines[-1].append((x, layer))
+        x += advance
+    return lines
+
+
+def _legend(svg: ET.Element, lines: list[list[tuple[float, Series]]], top: float) -> None:
+    legend = ET.SubElement(svg, "g", {"class": "flare-chart__legend"})
+    for row, line in enumerate(lines):
+        y = top + row * LEGEND_HEIGHT + (LEGEND_HEIGHT - 12) / 2
+        for x, layer in line:
+            css = f"flare-chart__bar flare-chart__bar--{layer.key}"
+            _rect(legend, css, x, y, 12, 12, layer.colour)
+            _text(legend, "flare-chart__legend-label", x + 17, y + 11, layer.label, anchor="start")
 
 
 def _rect(
@@ -366,8 +387,8 @@ def _month_bars(months: Sequence[MonthFigures]) -> list[tuple[str, tuple[str, ..
     return labelled
 
 
-def _span(report: ReliabilityReport) -> str:
-    first, last = report.months[0], report.months[-1]
+def _span(months: Sequence[MonthFigures]) -> str:
+    first, last = months[0], months[-1]
     so_far = " (so far)" if last.partial else ""
     return f"from {format_month(first.month)} to {format_month(last.month)}{so_far}"
 
@@ -376,19 +397,27 @@ def _subject(report: ReliabilityReport) -> str:
     return report.component.name if report.component else "All components"
 
 
-def uptime_chart(report: ReliabilityReport, percent: Callable[[float], str]) -> str:
-    """Monthly uptime as bars, on an axis from :func:`uptime_floor` to 100%."""
-    known = [(m, m.uptime * 100) for m in report.months if m.uptime is not None]
-    floor = uptime_floor(value for _, value in known)
+def _chart_months(report: ReliabilityReport, compact: bool) -> Sequence[MonthFigures]:
+    return report.months[-COMPACT_MONTHS:] if compact else report.months
+
+
+def uptime_chart(
+    report: ReliabilityReport, percent: Callable[[float], str], *, compact: bool = False
+) -> str:
+    """Monthly uptime as bars, on an axis from :func:`uptime_floor` to 100%; ``compact``: the
+    latest months only, in a phone's width, on the same axis as the wide chart."""
+    months = _chart_months(report, compact)
+    known = [(m, m.uptime * 100) for m in months if m.uptime is not None]
+    floor = uptime_floor(m.uptime * 100 for m in report.months if m.uptime is not None)
     bars = [
         Bar(
             label, m.uptime * 100 if m.uptime is not None else None, _uptime_text(m, percent), lines
         )
-        for m, (label, lines) in zip(report.months, _month_bars(report.months), strict=True)
+        for m, (label, lines) in zip(months, _month_bars(months), strict=True)
     ]
     overall = "" if report.component else ", each month the mean over the components"
     description = (
-        f"Bar chart of the uptime of each month {_span(report)}{overall}. The vertical axis runs "
+        f"Bar chart of the uptime of each month {_span(months)}{overall}. The vertical axis runs "
         f"from {percent_tick(floor)} to 100%, not from 0, so that the months can be told apart."
     )
     if known:
@@ -396,8 +425,8 @@ def uptime_chart(report: ReliabilityReport, percent: Callable[[float], str]) -> 
         description += f" Lowest: {format_month(lowest.month)}, {percent(lowest.uptime or 0)}."
     middle = (floor + 100) / 2
     return bar_chart(
-        "uptime",
-        f"{_subject(report)}: uptime per month",
+        "uptime-compact" if compact else "uptime",
+        f"{_subject(report)}: uptime per month" + (_latest(months) if compact else ""),
         description + " The table after the chart gives every month's figure.",
         bars,
         floor=floor,
@@ -405,15 +434,22 @@ def uptime_chart(report: ReliabilityReport, percent: Callable[[float], str]) -> 
         ticks=[Tick(value, percent_tick(value)) for value in (floor, middle, 100.0)],
         axis_label="Uptime",
         colour=UPTIME_COLOUR,
+        width=COMPACT if compact else WIDE,
     )
+
+
+def _latest(months: Sequence[MonthFigures]) -> str:
+    return f", the latest {len(months)} months"
 
 
 def _uptime_text(month: MonthFigures, percent: Callable[[float], str]) -> str:
     return percent(month.uptime) if month.uptime is not None else "no data"
 
 
-def incidents_chart(report: ReliabilityReport) -> str:
-    """Incidents per month as bars stacked by impact, the worst at the base, with a legend."""
+def incidents_chart(report: ReliabilityReport, *, compact: bool = False) -> str:
+    """Incidents per month as bars stacked by impact, the worst at the base, with a legend;
+    ``compact``: the latest months only, in a phone's width."""
+    months = _chart_months(report, compact)
     stacks = [
         Stack(
             label,
@@ -421,28 +457,30 @@ def incidents_chart(report: ReliabilityReport) -> str:
             str(m.incident_count),
             lines,
         )
-        for m, (label, lines) in zip(report.months, _month_bars(report.months), strict=True)
+        for m, (label, lines) in zip(months, _month_bars(months), strict=True)
     ]
-    highest = max((m.incident_count for m in report.months), default=0)
+    highest = max((m.incident_count for m in months), default=0)
     ceiling, step = count_ceiling(highest)
-    total = len(report.incidents)
+    total = sum(m.incident_count for m in months)
     description = (
-        f"Stacked bar chart of the incidents that began in each month {_span(report)}, each bar "
+        f"Stacked bar chart of the incidents that began in each month {_span(months)}, each bar "
         "cut by impact from critical at the bottom, then major and minor, to no impact at the "
         f"top: {total} {'incident' if total == 1 else 'incidents'} in all"
     )
     if highest:
-        busiest = [format_month(m.month) for m in report.months if m.incident_count == highest]
+        busiest = [format_month(m.month) for m in months if m.incident_count == highest]
         description += f", most in {' and '.join(busiest)} ({highest})"
     return stacked_bar_chart(
-        "incidents",
-        f"{_subject(report)}: incidents per month, by impact",
+        "incidents-compact" if compact else "incidents",
+        f"{_subject(report)}: incidents per month, by impact"
+        + (_latest(months) if compact else ""),
         description + ". The table after the chart gives every month's counts.",
         IMPACT_SERIES,
         stacks,
         ceiling=ceiling,
         ticks=[Tick(i * step, str(i * step)) for i in range(ceiling // step + 1)],
         axis_label="Incidents",
+        width=COMPACT if compact else WIDE,
     )
 
 
@@ -450,7 +488,10 @@ def incidents_chart(report: ReliabilityReport) -> str:
 class ReportCharts:
     uptime: Markup
     incidents: Markup
+    uptime_compact: Markup  # the latest months, for a phone
+    incidents_compact: Markup
     uptime_floor: float  # where the uptime axis starts, in percent, for the note under it
+    compact_months: int = COMPACT_MONTHS
 
     @property
     def uptime_floor_text(self) -> str:
@@ -463,5 +504,7 @@ def report_charts(report: ReliabilityReport, percent: Callable[[float], str]) ->
     return ReportCharts(
         uptime=Markup(uptime_chart(report, percent)),
         incidents=Markup(incidents_chart(report)),
+        uptime_compact=Markup(uptime_chart(report, percent, compact=True)),
+        incidents_compact=Markup(incidents_chart(report, compact=True)),
         uptime_floor=floor,
     )
