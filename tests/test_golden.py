@@ -139,7 +139,7 @@ MACHINE_OUTPUTS = (
 # A day of the uptime bar with nothing to say, one line of the page each.
 QUIET_DAY = re.compile(
     r'<li class="flare-cell flare-cell--operational" title="(?P<day>[^"]+): no incidents">'
-    r'<span class="flare-sr">(?P=day): no incidents</span></li>'
+    r"(?:</li>)?"  # lxml leaves out the end tag of an empty item
 )
 
 
@@ -205,10 +205,7 @@ def test_the_machine_output_reads_as_committed(built: Path, path: str):
 
 
 def test_quiet_days_collapse_but_days_with_something_to_say_stay():
-    quiet = (
-        '<li class="flare-cell flare-cell--operational" title="{0}: no incidents">'
-        '<span class="flare-sr">{0}: no incidents</span></li>'
-    )
+    quiet = '<li class="flare-cell flare-cell--operational" title="{0}: no incidents"></li>'
     loud = '<li class="flare-cell flare-cell--major_outage" title="3 Nov 2026: 1 h major outage">'
     lines = ["<ol>", quiet.format("1 Nov 2026"), quiet.format("2 Nov 2026"), loud, "</ol>"]
     assert collapse_quiet_days(lines) == [

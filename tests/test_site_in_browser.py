@@ -388,3 +388,40 @@ def test_the_reliability_chart_shows_the_newest_month_at_every_width(
             assert len(months) == (6 if width < 600 else 12)
     finally:
         visit.close()
+
+
+SEARCH_COMPONENT = "li.flare-component:has(a.flare-component__name:text-is('Search'))"
+
+
+def test_a_days_detail_opens_by_keyboard_and_by_touch_without_javascript(
+    browser, site_server: Server
+):
+    """The bar's tooltips reach only a mouse: the list of its days opens from the keyboard
+    (Enter on its summary) and by a tap, with scripts off, and links to what happened."""
+    visit = open_page(
+        browser, site_server.url, name="home-days", width=375, javascript=False, screenshot=False
+    )
+    try:
+        page = visit.page
+        summary = page.locator(SEARCH_COMPONENT).locator("summary")
+        summary.focus()
+        page.keyboard.press("Enter")
+        link = page.locator(SEARCH_COMPONENT).locator("details a").first
+        assert link.is_visible()
+        assert link.inner_text() == "Elevated API error rates and search timeouts"
+        page.keyboard.press("Enter")  # closes it again
+        assert not link.is_visible()
+        box = summary.bounding_box()
+        assert box is not None and box["height"] >= 24  # a target a finger can hit
+    finally:
+        visit.close()
+    touch = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True,
+                                java_script_enabled=False)  # fmt: skip
+    try:
+        page = touch.new_page()
+        page.goto(site_server.url, wait_until="load")
+        component = page.locator(SEARCH_COMPONENT)
+        component.locator("summary").tap()
+        assert component.locator("details a").first.is_visible()
+    finally:
+        touch.close()

@@ -43,11 +43,18 @@ class UptimeCell:
     """One day of a component's uptime bar."""
 
     day: DayUptime
-    label: str  # what a screen reader (and the tooltip) says
+    label: str  # the tooltip: the summary and the records' titles
+    summary: str  # the date and the time spent in each state, to lead the day's line in a list
+    records: tuple[tuple[str, str], ...] = ()  # (id, title) of what touched it, worst first
 
     @property
     def state(self) -> ComponentState:
         return self.day.worst
+
+    @property
+    def eventful(self) -> bool:
+        """Something happened: time in a state other than operational, or a record."""
+        return bool(self.day.time_in_state or self.day.record_ids)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,12 @@ class ComponentStatus:
     uptime: float  # over the cells' days
     uptime_short: float  # over the last short_days, what a phone shows of the bar
     short_days: int = PHONE_DAYS
+
+    @property
+    def eventful_days(self) -> tuple[UptimeCell, ...]:
+        """The bar's days on which something happened, newest first: the bar's detail in a
+        list that touch, keyboard and screen readers reach without a tooltip."""
+        return tuple(cell for cell in reversed(self.cells) if cell.eventful)
 
 
 # -- the status page ---------------------------------------------------------------------------
@@ -294,7 +307,12 @@ class SiteViews:
 
     def component_status(self, component: Component) -> ComponentStatus:
         cells = [
-            UptimeCell(day, self._label(day))
+            UptimeCell(
+                day,
+                self._label(day),
+                self._summary(day),
+                tuple((record_id, self._titles[record_id]) for record_id in day.record_ids),
+            )
             for day in self.snapshot.days[component.id][-UPTIME_DAYS:]
         ]
         return ComponentStatus(
@@ -307,12 +325,21 @@ class SiteViews:
 
     def _label(self, day: DayUptime) -> str:
         """``3 Nov 2026: 47 min partial outage: Elevated API errors``."""
-        text = f"{format_date(day.day)}: "
+        if not day.record_ids:
+            return self._summary(day)
+        titles = "; ".join(self._titles[record_id] for record_id in day.record_ids)
+        return f"{self._summary(day)}: {titles}"
+
+    def _summary(self, day: DayUptime) -> str:
+        """``3 Nov 2026: 47 min partial outage``, or ``3 Nov 2026: no incidents``."""
         if not day.time_in_state:
-            return text + "no incidents"
+            quiet = "operational all day" if day.record_ids else "no incidents"
+            return f"{format_date(day.day)}: {quiet}"
         spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
-        text += ", ".join(f"{format_duration(time)} {state.label.lower()}" for state, time in spent)
-        return text + ": " + "; ".join(self._titles[record_id] for record_id in day.record_ids)
+        states = ", ".join(
+            f"{format_duration(time)} {state.label.lower()}" for state, time in spent
+        )
+        return f"{format_date(day.day)}: {states}"
 
     # -- post-mortems ----------------------------------------------------------------------------
     def related_incidents(self, facts: RecordFacts) -> tuple[RelatedIncident, ...]:
