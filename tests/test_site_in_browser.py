@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE_NOW
+from generator.model.components import ComponentState
+from generator.render.palette import DARK
 from support import ARTIFACTS, tool_missing
 from support.browser import (
     Visit,
@@ -425,3 +427,34 @@ def test_a_days_detail_opens_by_keyboard_and_by_touch_without_javascript(
         assert component.locator("details a").first.is_visible()
     finally:
         touch.close()
+
+
+COLOURS = """() => {
+    const style = getComputedStyle(document.body);
+    return {
+        page: style.backgroundColor,
+        text: style.color,
+        operational: style.getPropertyValue("--flare-operational").trim(),
+    };
+}"""
+
+
+def test_without_javascript_a_reader_who_prefers_dark_gets_the_dark_palette(
+    browser, site_server: Server
+):
+    """The theme picks the palette in script; without it, CSS picks the same colours."""
+    seen = {}
+    for scheme in ("light", "dark"):
+        for javascript in (True, False):
+            visit = open_page(
+                browser, site_server.url, name=f"home-{scheme}-{'js' if javascript else 'nojs'}",
+                width=375, javascript=javascript, color_scheme=scheme, now=EXAMPLE_NOW,
+            )  # fmt: skip
+            try:
+                seen[scheme, javascript] = visit.page.evaluate(COLOURS)
+            finally:
+                visit.close()
+    assert seen["dark", False] == seen["dark", True]
+    assert seen["light", False] == seen["light", True]
+    assert seen["dark", False] != seen["light", False]
+    assert seen["dark", False]["operational"] == DARK.states[ComponentState.OPERATIONAL]

@@ -30,6 +30,7 @@ from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
 from generator.mkdocs_plugin.config_check import plugin_order_message, plugins_before_flare
+from generator.mkdocs_plugin.palette import dark_without_script
 from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
@@ -155,7 +156,9 @@ class FlarePlugin(BasePlugin):
         for name in ASSETS:
             asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
-        files.append(File.generated(config, f"{ASSETS_DIR}/{PALETTE}", content=palette_css()))
+        own = palette_css()
+        dark = dark_without_script(config.theme.dirs, config.theme.get("palette"), own)
+        files.append(File.generated(config, f"{ASSETS_DIR}/{PALETTE}", content=own + dark))
         return files
 
     def on_page_content(
