@@ -458,3 +458,38 @@ def test_without_javascript_a_reader_who_prefers_dark_gets_the_dark_palette(
     assert seen["light", False] == seen["light", True]
     assert seen["dark", False] != seen["light", False]
     assert seen["dark", False]["operational"] == DARK.states[ComponentState.OPERATIONAL]
+
+
+def test_the_search_index_loads_only_once_the_reader_starts_to_search(browser, site_server: Server):
+    """No reader pays for the index before searching; searching still finds an incident by a
+    word of its first update, and its page by its title."""
+    # The page's clock runs: the theme shows its results on timers.
+    visit = open_page(browser, site_server.url, name="home-search", width=1280)
+    try:
+        page = visit.page
+        index = [url for _, url in visit.responses if url.endswith("search_index.json")]
+        assert index == []
+        page.locator(".md-search__input").click()
+        page.keyboard.type("uploads timing out")
+        best = page.locator(".md-search-result__item").first
+        best.wait_for(state="visible", timeout=120_000)
+        assert best.locator("h1").inner_text() == (
+            "File storage outage affecting uploads, downloads and exports"
+        )
+        index = [url for _, url in visit.responses if url.endswith("search_index.json")]
+        assert index == [site_server.url + "search/search_index.json"]
+        assert_no_problems(visit)
+    finally:
+        visit.close()
+
+
+def test_the_search_index_holds_a_line_per_record_not_its_every_update(built_site: Path):
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    records = [doc for doc in index["docs"] if doc["location"].startswith("incidents/")]
+    storage = [
+        doc for doc in records if doc["location"] == "incidents/2026-08-04-file-storage-outage/"
+    ]
+    assert len(storage) == 1  # one entry per page, not one per section
+    assert storage[0]["text"].startswith("File storage, Reports and exports, Public API · ")
+    assert all(len(doc["text"]) <= 300 for doc in records)
+    assert [doc for doc in index["docs"] if doc["location"] == "about/"]  # hand-written: as is

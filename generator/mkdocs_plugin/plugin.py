@@ -29,6 +29,7 @@ from generator.derive.clock import build_instant
 from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
+from generator.mkdocs_plugin import search
 from generator.mkdocs_plugin.config_check import plugin_order_message, plugins_before_flare
 from generator.mkdocs_plugin.palette import dark_without_script
 from generator.model.components import Component
@@ -43,7 +44,7 @@ from generator.write.files import write_files
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
-ASSETS = ("flare.css", "flare.js")
+ASSETS = ("flare.css", "flare.js", search.SCRIPT)
 ASSETS_DIR = "assets/flare"
 PALETTE = "palette.css"  # generated from the core's palette
 
@@ -70,6 +71,7 @@ class FlarePlugin(BasePlugin):
         self.links: SiteLinks | None = None
         self._preloaded: tuple[Site, datetime] | None = None
         self._pages: dict[str, GeneratedPage] = {}
+        self._page_urls: dict[str, str] = {}  # each generated page's address, by source path
         self._serving = False
         # Under `serve`, mistakes do not stop the preview: it keeps the last good records and
         # settings and shows what is wrong on every page until the next save fixes it.
@@ -141,18 +143,16 @@ class FlarePlugin(BasePlugin):
                     f"{config.docs_dir}/{path} would replace a page Flare generates; "
                     "rename or remove it"
                 )
-            files.append(
-                File.generated(
-                    config,
-                    path,
-                    content=page_source(page.title),
-                    inclusion=(
-                        InclusionLevel.INCLUDED
-                        if path in IN_NAVIGATION
-                        else InclusionLevel.NOT_IN_NAV
-                    ),
-                )
+            file = File.generated(
+                config,
+                path,
+                content=page_source(page.title),
+                inclusion=(
+                    InclusionLevel.INCLUDED if path in IN_NAVIGATION else InclusionLevel.NOT_IN_NAV
+                ),
             )
+            files.append(file)
+            self._page_urls[path] = file.url
         for name in ASSETS:
             asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
@@ -192,6 +192,9 @@ class FlarePlugin(BasePlugin):
         output = output.replace("</head>", f"{tags}</head>", 1)
         output = _with_skip_link(output)
         output = _with_named_search(output)
+        output = search.with_search_on_demand(
+            output, get_relative_url(f"{ASSETS_DIR}/{search.SCRIPT}", page.url)
+        )
         if self._serving and self._preview_errors:
             output = _with_banner(output, self._preview_errors)
         return self._with_policy(output, page.file.src_uri)
@@ -205,10 +208,19 @@ class FlarePlugin(BasePlugin):
             return output_content
         return self._with_policy(output_content, template_name)
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges."""
+        """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges;
+        then put Flare's pages in the search index as a line each."""
         assert self.snapshot is not None and self.links is not None
         write_files(Path(config.site_dir), output_files(self.snapshot, self.links))
+        search.rewrite_index(
+            Path(config.site_dir),
+            {
+                self._page_urls[path]: (page.title, page.search_text)
+                for path, page in self._pages.items()
+            },
+        )
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object

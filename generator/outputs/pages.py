@@ -19,7 +19,13 @@ from generator.render.links import (
     record_page_path,
     reliability_page_path,
 )
+from generator.render.markup import MarkupPolicy
 from generator.render.pages import Renderer, UrlFor
+from generator.render.search import (
+    component_search_text,
+    postmortem_search_text,
+    record_search_text,
+)
 from generator.render.views import SiteViews
 
 # The pages the navigation lists; every other page is reached by its links.
@@ -30,12 +36,15 @@ IN_NAVIGATION = (STATUS_PAGE_PATH, history_page_path(1), reliability_page_path()
 class GeneratedPage:
     title: str  # the author's text, not yet escaped
     render: Callable[[UrlFor], str]  # the page's content as HTML, given the engine's url()
+    search_text: str = ""  # what the site's search finds besides the title, as plain text
 
 
 def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
     """Every page Flare adds, by source path."""
     renderer = Renderer(snapshot.settings)
     views = SiteViews(snapshot)
+    policy = MarkupPolicy.for_site(snapshot.settings)
+    names = {component.id: component.name for component in snapshot.settings.components}
     found = {
         STATUS_PAGE_PATH: GeneratedPage(
             "Status", lambda url: renderer.status(views.status_page(), url)
@@ -50,12 +59,14 @@ def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
         found[record_page_path(facts.id)] = GeneratedPage(
             facts.record.title,
             lambda url, facts=facts: renderer.record(views.record_page(facts), url),
+            record_search_text(facts, names, policy),
         )
     for facts in snapshot.incidents:
         if facts.postmortem is not None:  # beside the incident's page, once a stage is out
             found[postmortem_page_path(facts.id)] = GeneratedPage(
                 f"Post-mortem: {facts.record.title}",
                 lambda url, facts=facts: renderer.postmortem(views.postmortem_page(facts), url),
+                postmortem_search_text(facts, policy),
             )
     for component in snapshot.settings.components:
         found[component_page_path(component.id)] = GeneratedPage(
@@ -63,6 +74,7 @@ def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
             lambda url, component=component: renderer.component(
                 views.component_page(component), url
             ),
+            component_search_text(component),
         )
     reports = snapshot.reliability
     found[reliability_page_path()] = GeneratedPage(
