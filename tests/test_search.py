@@ -26,11 +26,15 @@ def test_flares_pages_replace_the_themes_entries_and_hand_written_ones_stay():
                 {"location": "about/", "title": "About", "text": "<p>Who we are</p>"},
                 {"location": "incidents/x/", "title": "X", "text": "every update"},
                 {"location": "incidents/x/#timeline", "title": "Timeline", "text": "more"},
+                {"location": "", "title": "Status", "text": "the home page"},
+                {"location": "#flare-components", "title": "Components", "text": "every bar"},
             ],
         }
     )
     index = json.loads(
-        with_flare_entries(theme_index, {"incidents/x/": ("X & Y", "API · <b>major</b>")})
+        with_flare_entries(
+            theme_index, {"incidents/x/": ("X & Y", "API · <b>major</b>"), "./": ("Status", "")}
+        )
     )
     assert index["config"] == {"lang": ["en"]}
     assert index["docs"] == [
@@ -41,6 +45,7 @@ def test_flares_pages_replace_the_themes_entries_and_hand_written_ones_stay():
             "title": "X &amp; Y",
             "text": "API · &lt;b&gt;major&lt;/b&gt;",
         },
+        {"location": "", "title": "Status", "text": ""},  # MkDocs' ./ is the theme's ""
     ]
 
 

@@ -8,11 +8,13 @@ Screenshots and axe reports land in tests/artifacts/ (not committed).
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import struct
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,10 +44,6 @@ from support.serving import Server, serve
 FLARE = str(Path(sys.executable).parent / "flare")
 WIDTHS = (1280, 375)  # a desktop and a phone
 
-# Stock mkdocs-material pages fail axe in two places, which Flare mends: the search dialog
-# without a name (the plugin names it) and the faint copyright line (flare.css). Any serious or
-# critical finding fails the test.
-GRAVE = {"serious", "critical"}
 # What the site's own script (generator/render/assets/flare.js) adds to a page, and only it: the
 # "(3 hours ago)" note after each recent time. Left out when the text with and without
 # JavaScript is compared.
@@ -118,58 +116,55 @@ def test_without_javascript_the_home_page_shows_the_same_main_text(home, width):
     assert without_script == with_script
 
 
+# One page of each kind Flare writes, and a hand-written one.
+PAGE_KINDS = {
+    "home": "",
+    "resolved incident": "incidents/2026-08-04-file-storage-outage/",
+    "open incident": "incidents/2026-11-22-delayed-webhook-deliveries/",
+    "maintenance": "incidents/2026-12-08-database-upgrade/",
+    "history": "history/",
+    "component": "components/api/",
+    "post-mortem": "incidents/2026-08-04-file-storage-outage/postmortem/",
+    "reliability report": "reliability/",
+    "component's reliability": "reliability/api/",
+    "hand-written page": "how-we-handle-incidents/",
+}
+# axe on every kind of page, each in the light palette on a desktop and the dark one on a phone.
 AXE_PAGES = [
-    ("", 1280),
-    ("", 375),
-    ("#dark", 1280),  # the home page in the dark palette
-    ("incidents/2026-08-04-file-storage-outage/", 1280),  # a resolved critical incident
-    ("incidents/2026-11-22-delayed-webhook-deliveries/", 375),  # the open one, on a phone
-    ("incidents/2026-12-08-database-upgrade/", 1280),  # upcoming maintenance
-    ("history/", 1280),
-    ("components/api/", 1280),
-    ("incidents/2026-08-04-file-storage-outage/postmortem/", 1280),  # the full analysis
-    ("incidents/2026-08-04-file-storage-outage/postmortem/", 375),
-    ("reliability/", 1280),
-    ("reliability/", 375),
-    ("reliability/api/", 1280),
-    ("about/", 1280),  # a hand-written page
-    ("how-we-handle-incidents/", 375),  # a hand-written page
+    (kind, width, scheme)
+    for kind in PAGE_KINDS
+    for width, scheme in ((1280, "light"), (375, "dark"))
 ]
 
 
 @pytest.mark.parametrize(
-    ("path", "width"), AXE_PAGES, ids=[f"{p or 'home'}@{w}" for p, w in AXE_PAGES]
+    ("kind", "width", "scheme"), AXE_PAGES, ids=[f"{k}@{w}-{s}" for k, w, s in AXE_PAGES]
 )
-def test_axe_finds_nothing_serious_or_critical(
-    home, browser, site_server: Server, path: str, width: int
+def test_axe_finds_nothing_against_wcag_2_2_aa_or_best_practice(
+    browser, site_server: Server, kind: str, width: int, scheme: str
 ):
+    """Every rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices: not a
+    finding of any impact, in either palette (target sizes, contrast, names, landmarks).
+    Stock mkdocs-material pages fail in two places, which Flare mends: the search dialog without
+    a name (the plugin names it) and the faint copyright line (flare.css)."""
     reason = axe_missing_reason()
     if reason:
         tool_missing(reason)
-    scheme = "dark" if path == "#dark" else "light"
-    path = path.removeprefix("#dark")
+    path = PAGE_KINDS[kind]
     name = (path.strip("/").replace("/", "-") or "home") + f"-{width}-{scheme}"
-    if path or scheme == "dark":
-        visit = open_page(
-            browser,
-            site_server.url + path,
-            name=name,
-            width=width,
-            now=EXAMPLE_NOW,
-            color_scheme=scheme,
-        )
-    else:
-        visit = home[width, True]
+    visit = open_page(
+        browser, site_server.url + path, name=name, width=width, now=EXAMPLE_NOW,
+        color_scheme=scheme,
+    )  # fmt: skip
     try:
         assert_no_problems(visit)
         violations = run_axe(visit.page)
     finally:
-        if path or scheme == "dark":
-            visit.close()
+        visit.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = ARTIFACTS / f"axe-{name}.json"
     report.write_text(json.dumps(violations, indent=2) + "\n", encoding="utf-8")
-    unexpected = [
+    found = [
         {
             "id": violation["id"],
             "impact": violation["impact"],
@@ -178,13 +173,9 @@ def test_axe_finds_nothing_serious_or_critical(
             "summary": summary,
         }
         for violation in violations
-        if violation["impact"] in GRAVE
         for target, summary in zip(violation["nodes"], violation["summaries"], strict=True)
     ]
-    assert unexpected == [], (
-        f"axe found serious or critical problems (all its findings are in {report}):\n"
-        + json.dumps(unexpected, indent=2)
-    )
+    assert found == [], f"axe found problems (also in {report}):\n" + json.dumps(found, indent=2)
 
 
 def test_vnu_finds_no_html_error_beyond_materials_autocomplete_ones(built_site: Path):
@@ -271,6 +262,57 @@ def test_the_first_tab_offers_to_skip_to_the_content(browser, site_server: Serve
         visit.close()
 
 
+# Where the focused element is, once the transitions its focus started have ended: its box (for
+# an input the theme hides behind a label, the label's) and how opaque it is.
+FOCUSED = """async () => {
+    await Promise.allSettled(document.getAnimations().map((animation) => animation.finished));
+    const element = document.activeElement;
+    // The theme's palette switch: a hidden radio button shown as the label after it.
+    const shown = element.matches("input.md-option") ? element.nextElementSibling : element;
+    const box = shown.getBoundingClientRect();
+    let opacity = 1;
+    for (let node = shown; node; node = node.parentElement) {
+        opacity *= Number(getComputedStyle(node).opacity);
+    }
+    return {
+        element: `${element.tagName.toLowerCase()}.${element.className} ${element.textContent
+            .trim().slice(0, 30)}`,
+        width: box.width, height: box.height, left: box.left, right: box.right,
+        visible: getComputedStyle(shown).visibility === "visible", opacity,
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_tab_stop_is_one_the_reader_can_see(browser, site_server: Server, width: int):
+    """Tab by Tab from the top of the home page to its content, each focused element is on the
+    screen and opaque: no closed search box, no link of a closed drawer."""
+    visit = open_page(
+        browser, site_server.url, name=f"home-tabs-{width}", width=width, screenshot=False
+    )
+    try:
+        stops = []
+        for _ in range(15):
+            visit.page.keyboard.press("Tab")
+            stops.append(visit.page.evaluate(FOCUSED))
+        unseen = [
+            stop
+            for stop in stops
+            if not (
+                stop["visible"]
+                and stop["opacity"] > 0.5
+                and stop["width"] > 0
+                and stop["height"] > 0
+                and stop["right"] > 0
+                and stop["left"] < width
+            )
+        ]
+        assert unseen == [], json.dumps(unseen, indent=2)
+        assert any("Delayed webhook deliveries" in stop["element"] for stop in stops)
+    finally:
+        visit.close()
+
+
 def test_each_state_has_a_pattern_of_its_own_in_the_uptime_bar(home):
     """The bar reads without telling colours apart: each state's cell is drawn differently."""
     patterns = home[(1280, True)].page.evaluate(
@@ -293,19 +335,6 @@ def test_each_state_has_a_pattern_of_its_own_in_the_uptime_bar(home):
     assert len(set(patterns)) == 5, patterns
 
 
-# One page of each kind Flare writes, and a hand-written one.
-PAGE_KINDS = {
-    "home": "",
-    "resolved incident": "incidents/2026-08-04-file-storage-outage/",
-    "open incident": "incidents/2026-11-22-delayed-webhook-deliveries/",
-    "maintenance": "incidents/2026-12-08-database-upgrade/",
-    "history": "history/",
-    "component": "components/api/",
-    "post-mortem": "incidents/2026-08-04-file-storage-outage/postmortem/",
-    "reliability report": "reliability/",
-    "component's reliability": "reliability/api/",
-    "hand-written page": "how-we-handle-incidents/",
-}
 # A phone's narrowest, a common phone, then every 40 px up to a desktop.
 SWEEP = (320, 375, *range(400, 1281, 40))
 # What is wider than its room at a width: the page itself, a box that scrolls sideways (code
@@ -493,3 +522,30 @@ def test_the_search_index_holds_a_line_per_record_not_its_every_update(built_sit
     assert storage[0]["text"].startswith("File storage, Reports and exports, Public API · ")
     assert all(len(doc["text"]) <= 300 for doc in records)
     assert [doc for doc in index["docs"] if doc["location"] == "about/"]  # hand-written: as is
+
+
+# The home page's budget, as a phone on a slow network pays it: every request the page makes
+# before anyone touches it, each file's bytes as gzip would send them, and the elements of its
+# document. Measured at 91 KB in 11 requests and 1,133 elements. cState's example home page
+# (v6.0.1, measured the same way) is 17 KB in 6 requests and 419 elements, plus Google Fonts;
+# mkdocs-material's own stylesheet and script are 70 KB of Flare's 91.
+HOME_BUDGET = {"requests": 11, "compressed bytes": 95_000, "elements": 1_200}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_home_page_keeps_to_its_weight_budget(home, built_site: Path, site_server, width):
+    visit = home[width, True]
+    files = []
+    for _, url in visit.responses:
+        path = built_site / urllib.parse.urlsplit(url.removeprefix(site_server.url)).path
+        files.append(path / "index.html" if path.is_dir() else path)
+    spent = {
+        "requests": len(files),
+        "compressed bytes": sum(len(gzip.compress(path.read_bytes(), 6)) for path in files),
+        "elements": visit.page.evaluate("document.getElementsByTagName('*').length"),
+    }
+    over = {
+        what: (spent[what], limit) for what, limit in HOME_BUDGET.items() if spent[what] > limit
+    }
+    assert over == {}, f"over budget (spent, budget): {over}; requests: {visit.responses}"
+    assert not any(path.name == "search_index.json" for path in files)

@@ -44,9 +44,10 @@ from generator.write.files import write_files
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
-ASSETS = ("flare.css", "flare.js", search.SCRIPT)
+ASSETS = ("flare.js", search.SCRIPT)
 ASSETS_DIR = "assets/flare"
-PALETTE = "palette.css"  # generated from the core's palette
+# One stylesheet: the core's palette, the dark palette without scripts, then flare.css.
+STYLESHEET = "flare.css"
 
 
 def page_source(title: str) -> str:
@@ -129,8 +130,7 @@ class FlarePlugin(BasePlugin):
         for name in plugins_before_flare(list(config.plugins)):
             log.warning(plugin_order_message(name))
         self.snapshot = derive_snapshot(site, now)
-        config.extra_css.append(f"{ASSETS_DIR}/{PALETTE}")
-        config.extra_css.append(f"{ASSETS_DIR}/flare.css")
+        config.extra_css.append(f"{ASSETS_DIR}/{STYLESHEET}")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
 
@@ -156,9 +156,14 @@ class FlarePlugin(BasePlugin):
         for name in ASSETS:
             asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
-        own = palette_css()
-        dark = dark_without_script(config.theme.dirs, config.theme.get("palette"), own)
-        files.append(File.generated(config, f"{ASSETS_DIR}/{PALETTE}", content=own + dark))
+        palette = palette_css()
+        dark = dark_without_script(config.theme.dirs, config.theme.get("palette"), palette)
+        styles = package_files("generator.render").joinpath("assets", STYLESHEET).read_text("utf-8")
+        files.append(
+            File.generated(
+                config, f"{ASSETS_DIR}/{STYLESHEET}", content=palette + dark + "\n" + styles
+            )
+        )
         return files
 
     def on_page_content(

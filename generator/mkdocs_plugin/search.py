@@ -26,12 +26,20 @@ def with_flare_entries(index: str, entries: Mapping[str, tuple[str, str]]) -> st
     """The theme's index (``index``, its JSON) with the entries of the pages in ``entries``
     (address -> (title, text), both plain text) in place of the theme's entries for them."""
     data = json.loads(index)
-    kept = [doc for doc in data["docs"] if doc["location"].split("#", 1)[0] not in entries]
+    pages = {_page(location): entry for location, entry in entries.items()}
+    kept = [doc for doc in data["docs"] if _page(doc["location"]) not in pages]
     data["docs"] = kept + [
         {"location": location, "title": escape(title), "text": escape(text)}
-        for location, (title, text) in entries.items()
+        for location, (title, text) in pages.items()
     ]
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _page(location: str) -> str:
+    """The page of an index entry's address, as the theme writes it: the home page is ``""``
+    in the index and ``./`` in MkDocs' addresses; a section adds ``#<id>``."""
+    page = location.split("#", 1)[0]
+    return "" if page == "./" else page
 
 
 def rewrite_index(site_dir: Path, entries: Mapping[str, tuple[str, str]]) -> None:

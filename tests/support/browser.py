@@ -42,7 +42,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-AXE_TAGS = ("wcag2a", "wcag2aa", "best-practice")
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
 LOCAL_HOSTS = {"127.0.0.1"}
 
 
