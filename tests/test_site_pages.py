@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from conftest import EXAMPLE_NOW, REPO, SiteFolder, flare
 from generator.derive.state import component_states_at
-from generator.derive.uptime import UPTIME_RULE
+from generator.render.format import UPTIME_RULE
 
 # The example records, as their authors wrote them; a record's id is its file stem.
 RECORD_FILES = {

@@ -1,14 +1,16 @@
 """The reliability report: how the site, or one component, fared over the last 12 months.
 
 Every figure is a function of (site, now), in plain Python; the page template only lays it out.
-The definitions below are also shown on the page, under the figures they define.
+The definitions below are also shown on the page, under the figures they define; their words
+are the render stage's (the reliability template and format.py): derive computes, render words.
 
 - **The window** is the last 12 calendar months in the site's timezone, the current month
   included and counted up to now (it is partial). A month runs from midnight on its first day to
   midnight on the first day of the next.
-- **Uptime** follows the site's uptime rule (:data:`generator.derive.uptime.UPTIME_RULE`). A month's
-  overall uptime is the mean of the components' uptimes that month, each component counting the
-  same; the 12-month figure is the mean of each component's uptime over the whole window.
+- **Uptime** follows the site's uptime rule (:data:`generator.derive.uptime.DOWNTIME_WEIGHTS`).
+  A month's overall uptime is the mean of the components' uptimes that month, each component
+  counting the same; the 12-month figure is the mean of each component's uptime over the whole
+  window.
 - **Incidents** count in the month, in the site's timezone, of their first update, when that
   falls inside the window. Maintenance is not an incident.
 - **Median**: the middle value of the sorted values; with an even count, the mean of the two
@@ -50,7 +52,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from generator.derive.metrics import Metric, incident_metrics
-from generator.derive.uptime import UPTIME_RULE, day_bounds, weighted_downtime
+from generator.derive.uptime import day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Priority
 from generator.model.records import Impact, Incident
@@ -63,26 +65,6 @@ PERCENTILE = 90
 REPORTED_METRICS = (Metric.TIME_TO_DETECT, Metric.TIME_TO_MITIGATE, Metric.TIME_TO_RESOLVE)
 FAILURE_STATES = frozenset({ComponentState.PARTIAL_OUTAGE, ComponentState.MAJOR_OUTAGE})
 IMPACTS_WORST_FIRST = tuple(sorted(Impact, key=lambda impact: -impact.severity))
-
-MEDIAN_DEFINITION = (
-    "Median: the middle value of the sorted values; with an even count, the mean of the two "
-    "middle ones."
-)
-PERCENTILE_DEFINITION = (
-    "90th percentile (nearest rank): the value at rank ⌈0.9 × n⌉ of the n values sorted from "
-    "shortest to longest, so at least 90% of the incidents took no longer; with fewer than 10 "
-    "incidents it is the longest."
-)
-MTBF_DEFINITION = (
-    "Mean time between failures: the time up in the window (the window minus downtime, as in "
-    "uptime) divided by the number of failures. A failure is an incident that began in the "
-    "window and put the component in partial or major outage; an incident that only degraded "
-    "its performance is not one."
-)
-MONTHS_DEFINITION = (
-    "Months run midnight to midnight in the site's timezone; the current month counts up to "
-    "now. Incidents count in the month of their first update."
-)
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -209,11 +191,6 @@ class ReliabilityReport:
     durations: tuple[DurationRow, ...]  # in REPORTED_METRICS order
     open_action_items: tuple[OpenActionItem, ...]  # overdue first, then by due date
     cost: CostSummary | None  # None unless an hourly rate is set
-    uptime_rule: str = UPTIME_RULE
-    median_definition: str = MEDIAN_DEFINITION
-    percentile_definition: str = PERCENTILE_DEFINITION
-    mtbf_definition: str = MTBF_DEFINITION
-    months_definition: str = MONTHS_DEFINITION
 
     @property
     def impacts(self) -> tuple[Impact, ...]:

@@ -15,11 +15,8 @@ from zoneinfo import ZoneInfo
 from generator.derive.state import StateInterval, worst
 from generator.model.components import ComponentState
 
+# The uptime rule, which pages state in words (generator.render.format.UPTIME_RULE).
 DOWNTIME_WEIGHTS = {ComponentState.MAJOR_OUTAGE: 1.0, ComponentState.PARTIAL_OUTAGE: 0.3}
-UPTIME_RULE = (
-    "A minute of major outage counts as a minute down and a minute of partial outage as 0.3 of "
-    "a minute; degraded performance and scheduled maintenance count as up."
-)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class FlarePlugin(BasePlugin):
         self.snapshot: Snapshot | None = None
         self.links: SiteLinks | None = None
         self._preloaded: tuple[Site, datetime] | None = None
+        self.language = "en"  # the theme's language, which Flare's pages are written in
         self._pages: dict[str, GeneratedPage] = {}
         self._page_urls: dict[str, str] = {}  # each generated page's address, by source path
         self._serving = False
@@ -130,13 +131,14 @@ class FlarePlugin(BasePlugin):
         for name in plugins_before_flare(list(config.plugins)):
             log.warning(plugin_order_message(name))
         self.snapshot = derive_snapshot(site, now)
+        self.language = str(config.theme.get("language") or "en")
         config.extra_css.append(f"{ASSETS_DIR}/{STYLESHEET}")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.snapshot is not None
-        self._pages = pages(self.snapshot)
+        self._pages = pages(self.snapshot, self.language)
         for path, page in self._pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(

@@ -100,6 +100,10 @@ class ActionType(StrEnum):
     INVESTIGATE = "investigate"
     PROCESS = "process"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 class Priority(StrEnum):
     P0 = "P0"

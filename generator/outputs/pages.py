@@ -39,19 +39,24 @@ class GeneratedPage:
     search_text: str = ""  # what the site's search finds besides the title, as plain text
 
 
-def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
-    """Every page Flare adds, by source path."""
-    renderer = Renderer(snapshot.settings)
-    views = SiteViews(snapshot)
+def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
+    """Every page Flare adds, by source path, in ``language`` (the theme's, e.g. ``de``)."""
+    renderer = Renderer(snapshot.settings, language)
+    words = renderer.language
+    views = SiteViews(snapshot, words)
     policy = MarkupPolicy.for_site(snapshot.settings)
     names = {component.id: component.name for component in snapshot.settings.components}
     found = {
         STATUS_PAGE_PATH: GeneratedPage(
-            "Status", lambda url: renderer.status(views.status_page(), url)
+            words.gettext("Status"), lambda url: renderer.status(views.status_page(), url)
         )
     }
     for view in views.history_pages():
-        title = "History" if view.number == 1 else f"History, page {view.number}"
+        title = (
+            words.gettext("History")
+            if view.number == 1
+            else words.gettext("History, page %(number)s", number=view.number)
+        )
         found[history_page_path(view.number)] = GeneratedPage(
             title, lambda url, view=view: renderer.history(view, url)
         )
@@ -64,7 +69,7 @@ def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
     for facts in snapshot.incidents:
         if facts.postmortem is not None:  # beside the incident's page, once a stage is out
             found[postmortem_page_path(facts.id)] = GeneratedPage(
-                f"Post-mortem: {facts.record.title}",
+                words.gettext("Post-mortem: %(title)s", title=facts.record.title),
                 lambda url, facts=facts: renderer.postmortem(views.postmortem_page(facts), url),
                 postmortem_search_text(facts, policy),
             )
@@ -78,11 +83,11 @@ def pages(snapshot: Snapshot) -> dict[str, GeneratedPage]:
         )
     reports = snapshot.reliability
     found[reliability_page_path()] = GeneratedPage(
-        "Reliability", lambda url: renderer.reliability(reports.report(), url)
+        words.gettext("Reliability"), lambda url: renderer.reliability(reports.report(), url)
     )
     for component in snapshot.settings.components:
         found[reliability_page_path(component.id)] = GeneratedPage(
-            f"{component.name}: reliability",
+            words.gettext("%(component)s: reliability", component=component.name),
             lambda url, component=component: renderer.reliability(reports.report(component), url),
         )
     return found

@@ -12,12 +12,15 @@ phone, which the page shows instead of making the reader scroll sideways to the 
 The output is deterministic: coordinates printed with at most two decimals, and the only ids
 derived from the chart's name. Documents are built with ElementTree, so every text is escaped.
 
-The first half draws any bar chart; the second half draws the reliability report's charts.
+The first half draws any bar chart; the second half draws the reliability report's charts, in
+the site's language.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +29,14 @@ from markupsafe import Markup
 
 from generator.derive.reliability import IMPACTS_WORST_FIRST, MonthFigures, ReliabilityReport
 from generator.model.records import Impact
-from generator.render.format import format_month
+from generator.render.format import (
+    ENGLISH,
+    format_month,
+    format_month_name,
+    format_percent_tick,
+    format_year,
+)
+from generator.render.i18n import Language, join_sentences
 from generator.render.palette import LIGHT
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -269,12 +279,20 @@ def _grid(plot: ET.Element, ticks: Iterable[Tick], scale: _Scale, width: int) ->
         _text(plot, "flare-chart__tick", LEFT - 6, y + FONT_SIZE * 0.35, tick.text, anchor="end")
 
 
+def text_width(text: str) -> float:
+    """A generous estimate of ``text``'s width at FONT_SIZE: a wide character (of Chinese,
+    Japanese or Korean) counts as two."""
+    return CHAR_WIDTH * sum(
+        2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text
+    )
+
+
 def _legend_layout(series: Sequence[Series], width: int) -> list[list[tuple[float, Series]]]:
     """The legend's lines, each a list of (left edge, series), filled up to ``width``."""
     lines: list[list[tuple[float, Series]]] = [[]]
     x = LEFT
     for layer in series:
-        advance = 17 + len(layer.label) * CHAR_WIDTH + 18
+        advance = 17 + text_width(layer.label) + 18
         if lines[-1] and x + advance - 18 > width - RIGHT:
             lines.append([])
             x = LEFT
@@ -340,9 +358,14 @@ UPTIME_COLOUR = LIGHT.chart_uptime  # 5.2:1 on white
 # Bottom to top: the worst at the base, where stacks are easiest to compare; each colour at least
 # 4.5:1 on white.
 IMPACT_COLOURS = {impact: LIGHT.impact(impact) for impact in IMPACTS_WORST_FIRST}
-IMPACT_SERIES = tuple(
-    Series(impact.value, impact.label, IMPACT_COLOURS[impact]) for impact in IMPACTS_WORST_FIRST
-)
+
+
+def impact_series(language: Language = ENGLISH) -> tuple[Series, ...]:
+    """The incidents chart's layers, worst first, named in the legend in ``language``."""
+    return tuple(
+        Series(impact.value, language.label(impact), IMPACT_COLOURS[impact])
+        for impact in IMPACTS_WORST_FIRST
+    )
 
 
 def uptime_floor(percents: Iterable[float]) -> float:
@@ -368,33 +391,37 @@ def count_ceiling(highest: int) -> tuple[int, int]:
     return max(math.ceil(highest / step) * step, step), step
 
 
-def percent_tick(value: float) -> str:
+def percent_tick(value: float, language: Language = ENGLISH) -> str:
     """``99.9%``, ``99.95%``, ``100%``."""
-    return f"{value:g}%"
+    return format_percent_tick(value, language)
 
 
-def _month_bars(months: Sequence[MonthFigures]) -> list[tuple[str, tuple[str, ...]]]:
+def _month_bars(
+    months: Sequence[MonthFigures], language: Language
+) -> list[tuple[str, tuple[str, ...]]]:
     """Each month's label and the lines under it: the year under the first and each January,
     and ``so far`` under the current month."""
     labelled = []
     for index, month in enumerate(months):
         lines = []
         if index == 0 or month.month.month == 1:
-            lines.append(str(month.month.year))
+            lines.append(format_year(month.month, language))
         if month.partial:
-            lines.append("so far")
-        labelled.append((f"{month.month:%b}", tuple(lines)))
+            # Translators: under the current month's bar in a chart: it is counted up to now.
+            lines.append(language.gettext("so far"))
+        labelled.append((format_month_name(month.month, language), tuple(lines)))
     return labelled
 
 
-def _span(months: Sequence[MonthFigures]) -> str:
-    first, last = months[0], months[-1]
-    so_far = " (so far)" if last.partial else ""
-    return f"from {format_month(first.month)} to {format_month(last.month)}{so_far}"
+def _span(months: Sequence[MonthFigures], language: Language) -> str:
+    first, last = format_month(months[0].month, language), format_month(months[-1].month, language)
+    if months[-1].partial:
+        return language.gettext("from %(first)s to %(last)s (so far)", first=first, last=last)
+    return language.gettext("from %(first)s to %(last)s", first=first, last=last)
 
 
-def _subject(report: ReliabilityReport) -> str:
-    return report.component.name if report.component else "All components"
+def _subject(report: ReliabilityReport, language: Language) -> str:
+    return report.component.name if report.component else language.gettext("All components")
 
 
 def _chart_months(report: ReliabilityReport, compact: bool) -> Sequence[MonthFigures]:
@@ -402,7 +429,11 @@ def _chart_months(report: ReliabilityReport, compact: bool) -> Sequence[MonthFig
 
 
 def uptime_chart(
-    report: ReliabilityReport, percent: Callable[[float], str], *, compact: bool = False
+    report: ReliabilityReport,
+    percent: Callable[[float], str],
+    *,
+    compact: bool = False,
+    language: Language = ENGLISH,
 ) -> str:
     """Monthly uptime as bars, on an axis from :func:`uptime_floor` to 100%; ``compact``: the
     latest months only, in a phone's width, on the same axis as the wide chart."""
@@ -411,75 +442,145 @@ def uptime_chart(
     floor = uptime_floor(m.uptime * 100 for m in report.months if m.uptime is not None)
     bars = [
         Bar(
-            label, m.uptime * 100 if m.uptime is not None else None, _uptime_text(m, percent), lines
+            label,
+            m.uptime * 100 if m.uptime is not None else None,
+            _uptime_text(m, percent, language),
+            lines,
         )
-        for m, (label, lines) in zip(months, _month_bars(months), strict=True)
+        for m, (label, lines) in zip(months, _month_bars(months, language), strict=True)
     ]
-    overall = "" if report.component else ", each month the mean over the components"
-    description = (
-        f"Bar chart of the uptime of each month {_span(months)}{overall}. The vertical axis runs "
-        f"from {percent_tick(floor)} to 100%, not from 0, so that the months can be told apart."
-    )
+    span, top = _span(months, language), percent_tick(100, language)
+    if report.component:
+        description = language.gettext(
+            "Bar chart of the uptime of each month %(span)s. The vertical axis runs from "
+            "%(floor)s to %(top)s, not from 0, so that the months can be told apart.",
+            span=span,
+            floor=percent_tick(floor, language),
+            top=top,
+        )
+    else:
+        description = language.gettext(
+            "Bar chart of the uptime of each month %(span)s, each month the mean over the "
+            "components. The vertical axis runs from %(floor)s to %(top)s, not from 0, so that "
+            "the months can be told apart.",
+            span=span,
+            floor=percent_tick(floor, language),
+            top=top,
+        )
+    sentences = [description]
     if known:
         lowest = min(known, key=lambda item: item[1])[0]
-        description += f" Lowest: {format_month(lowest.month)}, {percent(lowest.uptime or 0)}."
+        sentences.append(
+            language.gettext(
+                "Lowest: %(month)s, %(uptime)s.",
+                month=format_month(lowest.month, language),
+                uptime=percent(lowest.uptime or 0),
+            )
+        )
+    sentences.append(language.gettext("The table after the chart gives every month's figure."))
     middle = (floor + 100) / 2
+    subject = _subject(report, language)
+    if compact:
+        title = language.ngettext(
+            "%(subject)s: uptime per month, the latest %(num)d month",
+            "%(subject)s: uptime per month, the latest %(num)d months",
+            len(months),
+            subject=subject,
+        )
+    else:
+        title = language.gettext("%(subject)s: uptime per month", subject=subject)
     return bar_chart(
         "uptime-compact" if compact else "uptime",
-        f"{_subject(report)}: uptime per month" + (_latest(months) if compact else ""),
-        description + " The table after the chart gives every month's figure.",
+        title,
+        join_sentences(sentences),
         bars,
         floor=floor,
         ceiling=100.0,
-        ticks=[Tick(value, percent_tick(value)) for value in (floor, middle, 100.0)],
-        axis_label="Uptime",
+        ticks=[Tick(value, percent_tick(value, language)) for value in (floor, middle, 100.0)],
+        axis_label=language.gettext("Uptime"),
         colour=UPTIME_COLOUR,
         width=COMPACT if compact else WIDE,
     )
 
 
-def _latest(months: Sequence[MonthFigures]) -> str:
-    return f", the latest {len(months)} months"
+def _uptime_text(month: MonthFigures, percent: Callable[[float], str], language: Language) -> str:
+    return percent(month.uptime) if month.uptime is not None else language.gettext("no data")
 
 
-def _uptime_text(month: MonthFigures, percent: Callable[[float], str]) -> str:
-    return percent(month.uptime) if month.uptime is not None else "no data"
-
-
-def incidents_chart(report: ReliabilityReport, *, compact: bool = False) -> str:
+def incidents_chart(
+    report: ReliabilityReport, *, compact: bool = False, language: Language = ENGLISH
+) -> str:
     """Incidents per month as bars stacked by impact, the worst at the base, with a legend;
     ``compact``: the latest months only, in a phone's width."""
     months = _chart_months(report, compact)
+    series = impact_series(language)
     stacks = [
         Stack(
             label,
-            tuple(float(m.incidents[Impact(layer.key)]) for layer in IMPACT_SERIES),
+            tuple(float(m.incidents[Impact(layer.key)]) for layer in series),
             str(m.incident_count),
             lines,
         )
-        for m, (label, lines) in zip(months, _month_bars(months), strict=True)
+        for m, (label, lines) in zip(months, _month_bars(months, language), strict=True)
     ]
     highest = max((m.incident_count for m in months), default=0)
     ceiling, step = count_ceiling(highest)
     total = sum(m.incident_count for m in months)
-    description = (
-        f"Stacked bar chart of the incidents that began in each month {_span(months)}, each bar "
-        "cut by impact from critical at the bottom, then major and minor, to no impact at the "
-        f"top: {total} {'incident' if total == 1 else 'incidents'} in all"
-    )
+    span = _span(months, language)
     if highest:
-        busiest = [format_month(m.month) for m in months if m.incident_count == highest]
-        description += f", most in {' and '.join(busiest)} ({highest})"
+        busiest = functools.reduce(
+            lambda first, second: language.gettext(
+                "%(first)s and %(second)s", first=first, second=second
+            ),
+            [format_month(m.month, language) for m in months if m.incident_count == highest],
+        )
+        description = language.ngettext(
+            "Stacked bar chart of the incidents that began in each month %(span)s, each bar cut "
+            "by impact from critical at the bottom, then major and minor, to no impact at the "
+            "top: %(num)d incident in all, most in %(months)s (%(most)s).",
+            "Stacked bar chart of the incidents that began in each month %(span)s, each bar cut "
+            "by impact from critical at the bottom, then major and minor, to no impact at the "
+            "top: %(num)d incidents in all, most in %(months)s (%(most)s).",
+            total,
+            span=span,
+            months=busiest,
+            most=highest,
+        )
+    else:
+        description = language.ngettext(
+            "Stacked bar chart of the incidents that began in each month %(span)s, each bar cut "
+            "by impact from critical at the bottom, then major and minor, to no impact at the "
+            "top: %(num)d incident in all.",
+            "Stacked bar chart of the incidents that began in each month %(span)s, each bar cut "
+            "by impact from critical at the bottom, then major and minor, to no impact at the "
+            "top: %(num)d incidents in all.",
+            total,
+            span=span,
+        )
+    subject = _subject(report, language)
+    if compact:
+        title = language.ngettext(
+            "%(subject)s: incidents per month, by impact, the latest %(num)d month",
+            "%(subject)s: incidents per month, by impact, the latest %(num)d months",
+            len(months),
+            subject=subject,
+        )
+    else:
+        title = language.gettext("%(subject)s: incidents per month, by impact", subject=subject)
     return stacked_bar_chart(
         "incidents-compact" if compact else "incidents",
-        f"{_subject(report)}: incidents per month, by impact"
-        + (_latest(months) if compact else ""),
-        description + ". The table after the chart gives every month's counts.",
-        IMPACT_SERIES,
+        title,
+        join_sentences(
+            [
+                description,
+                language.gettext("The table after the chart gives every month's counts."),
+            ]
+        ),
+        series,
         stacks,
         ceiling=ceiling,
         ticks=[Tick(i * step, str(i * step)) for i in range(ceiling // step + 1)],
-        axis_label="Incidents",
+        axis_label=language.gettext("Incidents"),
         width=COMPACT if compact else WIDE,
     )
 
@@ -491,20 +592,20 @@ class ReportCharts:
     uptime_compact: Markup  # the latest months, for a phone
     incidents_compact: Markup
     uptime_floor: float  # where the uptime axis starts, in percent, for the note under it
+    uptime_floor_text: str  # the same, as the axis writes it
     compact_months: int = COMPACT_MONTHS
 
-    @property
-    def uptime_floor_text(self) -> str:
-        return percent_tick(self.uptime_floor)
 
-
-def report_charts(report: ReliabilityReport, percent: Callable[[float], str]) -> ReportCharts:
+def report_charts(
+    report: ReliabilityReport, percent: Callable[[float], str], language: Language = ENGLISH
+) -> ReportCharts:
     """The report's charts, ready for the page; ``percent`` formats uptime as its tables do."""
     floor = uptime_floor(m.uptime * 100 for m in report.months if m.uptime is not None)
     return ReportCharts(
-        uptime=Markup(uptime_chart(report, percent)),
-        incidents=Markup(incidents_chart(report)),
-        uptime_compact=Markup(uptime_chart(report, percent, compact=True)),
-        incidents_compact=Markup(incidents_chart(report, compact=True)),
+        uptime=Markup(uptime_chart(report, percent, language=language)),
+        incidents=Markup(incidents_chart(report, language=language)),
+        uptime_compact=Markup(uptime_chart(report, percent, compact=True, language=language)),
+        incidents_compact=Markup(incidents_chart(report, compact=True, language=language)),
         uptime_floor=floor,
+        uptime_floor_text=percent_tick(floor, language),
     )

@@ -18,7 +18,7 @@ from generator.derive.snapshot import (
     Snapshot,
     StageDue,
 )
-from generator.derive.uptime import UPTIME_RULE, DayUptime
+from generator.derive.uptime import DayUptime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Stage, TimelineEvent
 from generator.model.records import (
@@ -30,7 +30,15 @@ from generator.model.records import (
     MaintenanceUpdate,
     Record,
 )
-from generator.render.format import OVERALL_LABELS, format_date, format_duration
+from generator.render.format import (
+    ENGLISH,
+    OVERALL_LABELS,
+    UPTIME_RULE,
+    format_date,
+    format_duration,
+    format_list,
+)
+from generator.render.i18n import Language
 
 UPTIME_DAYS = 90  # the home page's uptime bars; one of the snapshot's UPTIME_WINDOWS
 PHONE_DAYS = 30  # what the bars show on a phone (flare.css hides the older cells); one too
@@ -43,7 +51,7 @@ class UptimeCell:
     """One day of a component's uptime bar."""
 
     day: DayUptime
-    label: str  # the tooltip: the summary and the records' titles
+    label: str  # the tooltip: the summary and the records' titles, in the site's language
     summary: str  # the date and the time spent in each state, to lead the day's line in a list
     records: tuple[tuple[str, str], ...] = ()  # (id, title) of what touched it, worst first
 
@@ -91,10 +99,11 @@ class StatusPage:
     groups: tuple[GroupStatus, ...]
     recent_days: tuple[DayDigest, ...]
     uptime_days: int = UPTIME_DAYS
-    uptime_rule: str = UPTIME_RULE
+    uptime_rule: str = UPTIME_RULE  # a message of the catalog, translated where it is shown
 
     @property
     def overall_label(self) -> str:
+        """The banner's words, a message of the catalog."""
         return OVERALL_LABELS[self.overall]
 
 
@@ -229,11 +238,15 @@ def _has_content(view_postmortem: Postmortem, section: str) -> bool:
 
 # -- the views of one build ----------------------------------------------------------------------
 class SiteViews:
-    """What every page shows, selected from one snapshot: views lay facts out, never derive."""
+    """What every page shows, selected from one snapshot: views lay facts out, never derive.
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    The few texts a view composes (an uptime day's summary) are in ``language``.
+    """
+
+    def __init__(self, snapshot: Snapshot, language: Language = ENGLISH) -> None:
         self.snapshot = snapshot
         self.now = snapshot.now
+        self.language = language
         self._titles = {facts.id: facts.record.title for facts in snapshot.records}
 
     def status_page(self) -> StatusPage:
@@ -332,14 +345,26 @@ class SiteViews:
 
     def _summary(self, day: DayUptime) -> str:
         """``3 Nov 2026: 47 min partial outage``, or ``3 Nov 2026: no incidents``."""
+        language = self.language
+        shown = format_date(day.day, language=language)
         if not day.time_in_state:
-            quiet = "operational all day" if day.record_ids else "no incidents"
-            return f"{format_date(day.day)}: {quiet}"
+            if day.record_ids:
+                return language.gettext("%(day)s: operational all day", day=shown)
+            return language.gettext("%(day)s: no incidents", day=shown)
         spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
-        states = ", ".join(
-            f"{format_duration(time)} {state.label.lower()}" for state, time in spent
+        states = format_list(
+            (
+                # Translators: time spent in a state on one day, e.g. "47 min partial outage".
+                language.gettext(
+                    "%(duration)s %(state)s",
+                    duration=format_duration(time, language),
+                    state=language.in_sentence(state),
+                )
+                for state, time in spent
+            ),
+            language,
         )
-        return f"{format_date(day.day)}: {states}"
+        return language.gettext("%(day)s: %(states)s", day=shown, states=states)
 
     # -- post-mortems ----------------------------------------------------------------------------
     def related_incidents(self, facts: RecordFacts) -> tuple[RelatedIncident, ...]:
