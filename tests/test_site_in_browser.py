@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW
+from conftest import EXAMPLE_NOW, copy_example_site, flare
 from generator.model.components import ComponentState
 from generator.render.palette import DARK
 from support import ARTIFACTS, tool_missing
@@ -549,3 +549,46 @@ def test_the_home_page_keeps_to_its_weight_budget(home, built_site: Path, site_s
     }
     assert over == {}, f"over budget (spent, budget): {over}; requests: {visit.responses}"
     assert not any(path.name == "search_index.json" for path in files)
+
+
+@pytest.fixture(scope="module")
+def arabic_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The example site in Arabic, which reads right to left, served."""
+    root = copy_example_site(tmp_path_factory.mktemp("arabic"))
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("  language: en\n", "  language: ar\n"), "utf-8"
+    )
+    result = flare("build", str(root), "-d", str(root / "site"))
+    assert result.returncode == 0, result.stderr
+    with serve(root / "site") as server:
+        yield server
+
+
+@pytest.mark.parametrize("kind", ["home", "post-mortem", "reliability report"])
+def test_a_right_to_left_page_is_laid_out_right_to_left_and_fits_the_screen(
+    browser, arabic_site: Server, kind: str
+):
+    visit = open_page(
+        browser, arabic_site.url + PAGE_KINDS[kind], name=f"arabic-{kind}", width=375,
+        now=EXAMPLE_NOW,
+    )  # fmt: skip
+    try:
+        assert_no_problems(visit)
+        page = visit.page
+        assert page.evaluate("getComputedStyle(document.querySelector('article')).direction") == (
+            "rtl"
+        )
+        found = {}
+        for width in (320, 375, 768, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            overflows = page.evaluate(OVERFLOWS)
+            if overflows:
+                found[width] = overflows
+        assert found == {}, json.dumps(found, indent=2)
+        if kind == "home":  # the banner's state reads from the right: its icon is on the right
+            banner = page.locator(".flare-banner").bounding_box()
+            icon = page.locator(".flare-banner .flare-icon").bounding_box()
+            assert banner and icon and icon["x"] > banner["x"] + banner["width"] / 2
+    finally:
+        visit.close()

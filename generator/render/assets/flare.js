@@ -1,9 +1,11 @@
 // Flare: optional touches. The pages are complete without this script; it adds each time in the
-// reader's own timezone and how long ago it was, as a tooltip and a short suffix.
+// reader's own timezone (named, so the tooltip needs no words) and how long ago it was, as a
+// tooltip and a short suffix, both in the page's language.
 (function () {
   "use strict";
+  var language = document.documentElement.lang || undefined;
   var relative = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
-    ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" })
+    ? new Intl.RelativeTimeFormat(language, { numeric: "auto" })
     : null;
   var units = [
     ["year", 31536000], ["month", 2592000], ["day", 86400],
@@ -28,8 +30,9 @@
       var date = new Date(element.getAttribute("datetime"));
       if (isNaN(date.getTime())) continue;
       element.dataset.flareLocal = "1";
-      element.title = "Your time: " + date.toLocaleString(undefined, {
-        dateStyle: "medium", timeStyle: "short"
+      element.title = date.toLocaleString(language, {
+        year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+        timeZoneName: "short"
       });
       if (relative && Math.abs(Date.now() - date.getTime()) < 7 * 86400000) {
         var note = document.createElement("span");
