@@ -11,6 +11,7 @@ files (tests/test_golden.py) hold it byte for byte.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -582,3 +583,20 @@ def test_a_components_state_reads_in_a_sentence_as_the_language_writes_it():
     assert language("en").in_sentence(ComponentState.PARTIAL_OUTAGE) == "partial outage"
     with pytest.raises(ValueError):  # an impact is only ever a badge
         language("de").in_sentence(Impact.MAJOR)
+
+
+def test_the_words_the_plugin_adds_and_the_search_index_speak_the_language(built):
+    site, _ = built("example", "de")
+    page = parse(site)
+    (skip,) = page.xpath("//a[@class='md-skip']")
+    assert text(skip) == "Zum Inhalt springen"
+    (dialog,) = page.xpath("//div[@data-md-component='search']")
+    assert dialog.get("aria-label") == "Suche"
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    (storage,) = [
+        doc
+        for doc in index["docs"]
+        if doc["location"] == "incidents/2026-08-04-file-storage-outage/"
+    ]
+    words = language("de")
+    assert f" · {words.label(Impact.CRITICAL)} · " in storage["text"]

@@ -36,6 +36,7 @@ from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
 from generator.render.csp import inline_code, with_content_security_policy
+from generator.render.i18n import language
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
 from generator.render.pages import UrlFor
 from generator.render.palette import palette_css
@@ -197,8 +198,9 @@ class FlarePlugin(BasePlugin):
             for title, path, kind in feeds
         )
         output = output.replace("</head>", f"{tags}</head>", 1)
-        output = _with_skip_link(output)
-        output = _with_named_search(output)
+        words = language(self.language)
+        output = _with_skip_link(output, words.gettext("Skip to content"))
+        output = _with_named_search(output, words.gettext("Search"))
         output = search.with_search_on_demand(
             output, get_relative_url(f"{ASSETS_DIR}/{search.SCRIPT}", page.url)
         )
@@ -311,20 +313,20 @@ def _with_banner(html: str, errors: dict[str, str]) -> str:
     return re.sub(r"(<body[^>]*>)", lambda match: match[1] + banner, html, count=1)
 
 
-def _with_skip_link(html: str) -> str:
+def _with_skip_link(html: str, label: str) -> str:
     """The page with a "Skip to content" link first, to the main content, as the theme gives
     only pages with a table of contents (Flare's pages have none): a keyboard reader reaches
     the content in one Tab and Enter instead of walking the header and the navigation."""
     if 'class="md-skip"' in html or '<main class="md-main"' not in html:
         return html
     html = html.replace('<main class="md-main"', '<main id="flare-main" class="md-main"', 1)
-    link = '<a href="#flare-main" class="md-skip">Skip to content</a>'
+    link = f'<a href="#flare-main" class="md-skip">{escape(label)}</a>'
     return re.sub(r"(<body[^>]*>)", lambda match: match[1] + link, html, count=1)
 
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
-def _with_named_search(html: str) -> str:
+def _with_named_search(html: str, name: str) -> str:
     """The theme's search dialog with a name, which a screen reader announces as it opens."""
-    return html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+    return html.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{escape(name)}">', 1)

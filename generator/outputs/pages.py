@@ -64,7 +64,7 @@ def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
         found[record_page_path(facts.id)] = GeneratedPage(
             facts.record.title,
             lambda url, facts=facts: renderer.record(views.record_page(facts), url),
-            record_search_text(facts, names, policy),
+            record_search_text(facts, names, policy, words),
         )
     for facts in snapshot.incidents:
         if facts.postmortem is not None:  # beside the incident's page, once a stage is out

@@ -220,7 +220,7 @@ def _compiled(code: str) -> tuple[gettext.NullTranslations, frozenset[str]]:
 
 # -- keeping the catalogs in step with the sources ------------------------------------------------
 # Where the messages are: the render stage's code and templates, and the pages' titles.
-PYTHON_SOURCES = ("render/*.py", "outputs/pages.py")
+PYTHON_SOURCES = ("render/*.py", "outputs/pages.py", "mkdocs_plugin/*.py")
 TEMPLATE_SOURCES = ("render/templates/*.html",)
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 COMMENT_TAGS = ("Translators:",)

@@ -14,6 +14,8 @@ import re
 
 from generator.derive.snapshot import RecordFacts
 from generator.model.components import Component
+from generator.render.format import format_list
+from generator.render.i18n import Language
 from generator.render.markup import MarkupPolicy
 
 SUMMARY_CHARACTERS = 200  # of a record's first update or a post-mortem's summary
@@ -28,11 +30,18 @@ def plain_text(markdown: str, policy: MarkupPolicy, limit: int = SUMMARY_CHARACT
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def record_search_text(facts: RecordFacts, names: dict[str, str], policy: MarkupPolicy) -> str:
-    """``Public API, Dashboard · Major impact · Some requests fail with 503 errors. …``."""
+def record_search_text(
+    facts: RecordFacts, names: dict[str, str], policy: MarkupPolicy, language: Language
+) -> str:
+    """``Public API, Dashboard · Major impact · Some requests fail with 503 errors. …``, in the
+    site's language but for what the author wrote."""
     record = facts.record
-    kind = "Maintenance" if record.kind == "maintenance" else record.impact.label
-    parts = [", ".join(names[component] for component in record.components), kind]
+    if record.kind == "maintenance":
+        kind = language.gettext("Maintenance")
+    else:
+        kind = language.label(record.impact)
+    components = format_list((names[component] for component in record.components), language)
+    parts = [components, kind]
     if record.updates:
         parts.append(plain_text(record.updates[0].body, policy))
     return " · ".join(part for part in parts if part)
