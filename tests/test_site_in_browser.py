@@ -592,3 +592,23 @@ def test_a_right_to_left_page_is_laid_out_right_to_left_and_fits_the_screen(
             assert banner and icon and icon["x"] > banner["x"] + banner["width"] / 2
     finally:
         visit.close()
+
+
+def test_on_a_phone_a_post_mortems_summary_starts_on_the_first_screen(browser, site_server: Server):
+    """A long incident title in the theme's large light heading took five lines and pushed what
+    happened below the fold; the title is set in the text's colour at a phone's size."""
+    visit = open_page(
+        browser, site_server.url + PAGE_KINDS["post-mortem"], name="postmortem-fold",
+        width=375, height=812, screenshot=False, now=EXAMPLE_NOW,
+    )  # fmt: skip
+    try:
+        page = visit.page
+        summary = page.locator("#flare-pm-summary").bounding_box()
+        assert summary is not None and summary["y"] + summary["height"] <= 812
+        title = page.locator("h1.flare-title")
+        colours = title.evaluate(
+            """(h1) => [getComputedStyle(h1).color, getComputedStyle(document.body).color]"""
+        )
+        assert colours[0] == colours[1]
+    finally:
+        visit.close()
