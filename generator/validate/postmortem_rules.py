@@ -7,7 +7,7 @@ The checks return findings as (field path, message) pairs inside the ``postmorte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from generator.model.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
@@ -33,10 +33,10 @@ def postmortem_errors(postmortem: Postmortem, resolved_at: datetime | None) -> l
 
 
 def related_errors(
-    postmortem: Postmortem, record_id: str, incidents: Iterable[str], records: Iterable[str]
+    postmortem: Postmortem, record_id: str, incidents: AbstractSet[str], records: AbstractSet[str]
 ) -> list[Finding]:
-    """Related incidents must exist and be other incidents (not maintenance)."""
-    incidents, records = set(incidents), set(records)
+    """Related incidents must exist and be other incidents (not maintenance). The ids come as
+    sets made once for all post-mortems: a set per post-mortem cost every record once each."""
     findings = []
     for index, related in enumerate(postmortem.related):
         if related == record_id:

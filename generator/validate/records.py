@@ -149,8 +149,8 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         loaded.sources[record.id] = file
         loaded.documents[record.id] = document
         loaded.records.append(record)
-    incident_ids = [record.id for record in loaded.records if isinstance(record, Incident)]
-    record_ids = [*loaded.sources, *_stems_of_invalid(loaded, incidents_dir)]
+    incident_ids = {record.id for record in loaded.records if isinstance(record, Incident)}
+    record_ids = {*loaded.sources, *_stems_of_invalid(loaded, incidents_dir)}
     for record in loaded.records:
         if isinstance(record, Incident) and record.postmortem is not None:
             loaded.errors.extend(
