@@ -294,8 +294,9 @@ def test_every_tab_stop_is_one_the_reader_can_see(browser, site_server: Server, 
     """Tab by Tab from the top of the home page to its content, each focused element is on the
     screen and opaque: no closed search box, no link of a closed drawer."""
     visit = open_page(
-        browser, site_server.url, name=f"home-tabs-{width}", width=width, screenshot=False
-    )
+        browser, site_server.url, name=f"home-tabs-{width}", width=width, screenshot=False,
+        until_idle=False, settle_ms=0,
+    )  # fmt: skip
     try:
         stops = []
         for _ in range(15):
@@ -387,6 +388,8 @@ def test_no_page_is_wider_than_the_screen_from_320_px_up(
         javascript=javascript,
         screenshot=False,
         now=EXAMPLE_NOW,
+        until_idle=False,
+        settle_ms=0,
     )
     try:
         found = {}
@@ -407,7 +410,7 @@ def test_the_reliability_chart_shows_the_newest_month_at_every_width(
     """A phone gets the compact chart of the latest months, which ends with this month."""
     visit = open_page(
         browser, site_server.url + "reliability/", name=f"chart-{width}", width=width,
-        screenshot=False, now=EXAMPLE_NOW,
+        screenshot=False, now=EXAMPLE_NOW, until_idle=False, settle_ms=0,
     )  # fmt: skip
     try:
         charts = visit.page.evaluate(
@@ -488,6 +491,7 @@ def test_without_javascript_a_reader_who_prefers_dark_gets_the_dark_palette(
             visit = open_page(
                 browser, site_server.url, name=f"home-{scheme}-{'js' if javascript else 'nojs'}",
                 width=375, javascript=javascript, color_scheme=scheme, now=EXAMPLE_NOW,
+                screenshot=False, until_idle=False, settle_ms=0,
             )  # fmt: skip
             try:
                 seen[scheme, javascript] = visit.page.evaluate(COLOURS)
@@ -607,15 +611,10 @@ def test_a_right_to_left_page_is_laid_out_right_to_left_and_fits_the_screen(
 def test_on_a_phone_a_post_mortems_summary_starts_on_the_first_screen(browser, site_server: Server):
     """A long incident title in the theme's large light heading took five lines and pushed what
     happened below the fold; the title is set in the text's colour at a phone's size."""
-    visit = open_page(
-        browser,
-        site_server.url + PAGE_KINDS["post-mortem"],
-        name="postmortem-fold",
-        width=390,
-        height=844,
-        screenshot=False,
-        now=EXAMPLE_NOW,
-    )  # fmt: skip  (a common phone's screen)
+    visit = open_page(  # a common phone's screen
+        browser, site_server.url + PAGE_KINDS["post-mortem"], name="postmortem-fold",
+        width=390, height=844, screenshot=False, now=EXAMPLE_NOW, until_idle=False, settle_ms=0,
+    )  # fmt: skip
     try:
         page = visit.page
         summary = page.locator("#flare-pm-summary").bounding_box()

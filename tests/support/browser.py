@@ -165,6 +165,7 @@ def open_page(
     locale: str = "en-US",
     color_scheme: str = "light",
     settle_ms: int = 300,
+    until_idle: bool = True,
 ) -> Visit:
     """Open ``url`` at ``width``×``height`` in a fresh context and wait until it has loaded.
 
@@ -172,7 +173,10 @@ def open_page(
     A full-page screenshot is saved to ``tests/artifacts/<name>.png``. ``now`` fixes the page's
     clock (``Date.now()``), so that what scripts compute from it ("3 hours ago") and the
     screenshots do not depend on when the test runs; ``timezone``, ``locale`` and
-    ``color_scheme`` (light or dark, which picks the site's palette) are the reader's.
+    ``color_scheme`` (light or dark, which picks the site's palette) are the reader's. A test
+    that only measures the page's layout may pass ``until_idle=False`` and ``settle_ms=0``: it
+    then starts once the page has loaded, without waiting for the network to fall quiet and for
+    late console messages, which such a test does not read.
     """
     context = browser.new_context(
         viewport={"width": width, "height": height},
@@ -252,7 +256,8 @@ def open_page(
 
     try:
         page.goto(url, wait_until="load", timeout=BROWSER_DEADLINE_MS)
-        page.wait_for_load_state("networkidle", timeout=BROWSER_DEADLINE_MS)
+        if until_idle:
+            page.wait_for_load_state("networkidle", timeout=BROWSER_DEADLINE_MS)
         page.wait_for_timeout(settle_ms)  # late console messages and issues
         if screenshot:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
