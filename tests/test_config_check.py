@@ -53,6 +53,12 @@ CASES = [
         "full address with its scheme",
     ),
     (
+        "a language the theme does not speak",
+        {"  name: material\n": "  name: material\n  language: xx\n"},
+        "mkdocs.yml:5:13: error: theme.language: found 'xx', a language mkdocs-material does "
+        "not speak",
+    ),
+    (
         "another theme",
         {"  name: material\n": "  name: mkdocs\n"},
         "mkdocs.yml:4:9: error: theme.name: found the theme 'mkdocs'; Flare's pages are written "
@@ -113,3 +119,35 @@ def test_validate_refuses_what_the_build_would_and_a_build_passes_what_it_accept
         assert errors[0].startswith(error), errors[0]
         refused = flare("build", str(site.root))
         assert refused.returncode == 1 and "nothing was built" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "warned"), [("it", True), ("de", False), ("pt-BR", False), ("en", False)]
+)
+def test_a_language_flare_has_no_words_for_is_a_warning_at_its_line(
+    site_folder: SiteFolder, code: str, warned: bool
+):
+    """The theme speaks it (Italian) and Flare does not yet: its pages stay English. validate
+    says so at the line, and the build, which passes (even with --strict), says it too."""
+    site_folder.record("errors.yaml", RECORD)
+    config = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(
+        config.replace("  name: material\n", f"  name: material\n  language: {code}\n"),
+        encoding="utf-8",
+    )
+    validated = flare("validate", cwd=site_folder.root)
+    assert validated.returncode == 0, validated.stderr
+    warnings = [line for line in validated.stderr.splitlines() if "theme.language" in line]
+    built = flare("build", str(site_folder.root))
+    assert built.returncode == 0, built.stderr
+    if warned:
+        assert warnings == [
+            "mkdocs.yml:5:13: warning: theme.language: Flare has no translation for 'it' yet, "
+            "so its pages will be in English (the theme's own words follow 'it'); Flare speaks "
+            "ar, de, en, es, fr, ja, pt, and `python -m generator.render.i18n init it` starts a "
+            "translation"
+        ]
+        assert "Flare has no translation for 'it' yet" in built.stderr
+    else:
+        assert warnings == []
+        assert "no translation" not in built.stderr

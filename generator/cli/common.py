@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -14,7 +15,7 @@ from generator.derive.clock import build_instant
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import CONFIG_NAME, find_site_root, read_settings
 from generator.load.yamlsource import read_yaml_file
-from generator.mkdocs_plugin.config_check import engine_config_errors
+from generator.mkdocs_plugin.config_check import engine_config_errors, engine_config_warnings
 from generator.validate.site import Site, load_site
 
 
@@ -64,12 +65,17 @@ def load_checked_site(site_dir: Path, now: datetime) -> Site:
         except InvalidSite:
             settings = None
         raise InvalidSite(
-            [*invalid.diagnostics, *engine_config_errors(config_file, settings)]
+            [
+                *invalid.diagnostics,
+                *engine_config_errors(config_file, settings),
+                *engine_config_warnings(config_file),
+            ]
         ) from None
     errors = engine_config_errors(config_file, site.settings)
+    warnings = (*site.warnings, *engine_config_warnings(config_file))
     if errors:
-        raise InvalidSite([*errors, *site.warnings])
-    return site
+        raise InvalidSite([*errors, *warnings])
+    return replace(site, warnings=warnings)
 
 
 def load_or_exit(site_dir: Path, consequence: str | None, now: datetime | None = None) -> Site:

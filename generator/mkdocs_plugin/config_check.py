@@ -3,13 +3,15 @@
 ``flare validate`` runs in pre-commit hooks and pull-request checks: when it passes, the deploy's
 ``flare build`` must pass too. The plugin's own options are checked by the core's schema; this
 module checks what the page engine needs of the rest of mkdocs.yml, and is the one place that
-knows it: the site's address, the theme Flare's pages are written for, the folder of
-hand-written pages, the navigation, and hand-written pages that would stand where Flare puts its
-own.
+knows it: the site's address, the theme Flare's pages are written for and the languages it
+speaks, the folder of hand-written pages, the navigation, and hand-written pages that would
+stand where Flare puts its own.
 """
 
 from __future__ import annotations
 
+import functools
+from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 from generator.errors import Diagnostic, Severity, format_field_path
 from generator.load.settings import SiteSettings
 from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
+from generator.render.i18n import catalog_languages, nearest_catalog
 from generator.render.links import (
     STATUS_PAGE_PATH,
     component_page_path,
@@ -48,12 +51,56 @@ def engine_config_errors(config_file: Path, settings: SiteSettings | None) -> li
     checks.site_url(config.get("site_url"))
     checks.plugin_order(config.get("plugins"))
     checks.theme(config.get("theme"))
+    checks.language(config.get("theme"))
     docs_dir = config_file.parent / str(config.get("docs_dir") or DEFAULT_DOCS_DIR)
     if checks.docs_dir(docs_dir, "docs_dir" in config) and settings is not None:
         generated = _generated_pages(settings)
         checks.nav(config.get("nav"), docs_dir, generated)
         checks.no_page_in_the_way(docs_dir, generated)
     return checks.found
+
+
+def engine_config_warnings(config_file: Path) -> list[Diagnostic]:
+    """What a build of ``config_file`` would do other than its author may expect, each at its
+    line: a ``theme.language`` Flare has no words for, in which its pages stay English."""
+    try:
+        document = read_yaml_file(config_file, allow_unknown_tags=True)
+    except YamlError:
+        return []
+    config = document.value if isinstance(document.value, dict) else {}
+    theme = config.get("theme")
+    code = theme.get("language") if isinstance(theme, dict) else None
+    if code is None or str(code) not in theme_languages() or nearest_catalog(str(code)):
+        return []  # none, one the theme refuses (an error), or one Flare speaks
+    path = ("theme", "language")
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            config_file,
+            untranslated_language_message(str(code)),
+            document.position_of(path),
+            format_field_path(path),
+        )
+    ]
+
+
+@functools.cache
+def theme_languages() -> frozenset[str]:
+    """The codes mkdocs-material speaks: a file of its words for each (``partials/languages``)."""
+    folder = package_files("material") / "templates" / "partials" / "languages"
+    return frozenset(
+        entry.name.removesuffix(".html")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".html")
+    )
+
+
+def untranslated_language_message(code: str) -> str:
+    return (
+        f"Flare has no translation for {code!r} yet, so its pages will be in English (the "
+        f"theme's own words follow {code!r}); Flare speaks {', '.join(catalog_languages())}, "
+        f"and `python -m generator.render.i18n init {code}` starts a translation"
+    )
 
 
 def _generated_pages(settings: SiteSettings) -> set[str]:
@@ -108,6 +155,16 @@ class _Checks:
                 f"found {found}; Flare's pages are written for theme: {{name: {THEME}}} "
                 "(mkdocs-material)",
             )
+
+    def language(self, theme: Any) -> None:
+        code = theme.get("language") if isinstance(theme, dict) else None
+        if code is None or str(code) in theme_languages():
+            return
+        self._error(
+            ("theme", "language"),
+            f"found {code!r}, a language mkdocs-material does not speak, so the build would "
+            f"fail; use one of its codes, such as de, fr, pt-BR or zh-Hant",
+        )
 
     def docs_dir(self, folder: Path, given: bool) -> bool:
         if folder.is_dir():

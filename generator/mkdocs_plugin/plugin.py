@@ -30,13 +30,17 @@ from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
 from generator.mkdocs_plugin import search
-from generator.mkdocs_plugin.config_check import plugin_order_message, plugins_before_flare
+from generator.mkdocs_plugin.config_check import (
+    plugin_order_message,
+    plugins_before_flare,
+    untranslated_language_message,
+)
 from generator.mkdocs_plugin.palette import dark_without_script
 from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
 from generator.render.csp import inline_code, with_content_security_policy
-from generator.render.i18n import language
+from generator.render.i18n import language, nearest_catalog
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
 from generator.render.pages import UrlFor
 from generator.render.palette import palette_css
@@ -133,6 +137,9 @@ class FlarePlugin(BasePlugin):
             log.warning(plugin_order_message(name))
         self.snapshot = derive_snapshot(site, now)
         self.language = str(config.theme.get("language") or "en")
+        if nearest_catalog(self.language) is None:
+            # Not log.warning, like the records' warnings: it must not fail a --strict build.
+            log.info(untranslated_language_message(self.language))
         config.extra_css.append(f"{ASSETS_DIR}/{STYLESHEET}")
         config.extra_javascript.append(f"{ASSETS_DIR}/flare.js")
         return config
