@@ -502,13 +502,17 @@ def _recent_days(
     (today, while it is still on)."""
     today = now.astimezone(settings.zone).date()
     days = [today - timedelta(days=offset) for offset in range(RECENT_DAYS)]
+    bounds = {}
+    for day in days:
+        start, end = day_bounds(day, settings.zone)
+        bounds[day] = (start, min(end, now))
     listed: dict[date, list[RecordFacts]] = {day: [] for day in days}
     for facts in records:
         if not facts.has_started:
             continue
+        span = _span(facts, now)
         for day in days:  # newest first: the first day it touched is its latest
-            start, end = day_bounds(day, settings.zone)
-            if _overlaps(_span(facts, now), (start, min(end, now))):
+            if _overlaps(span, bounds[day]):
                 listed[day].append(facts)
                 break
     return tuple(
