@@ -72,7 +72,7 @@ def test_a_product_page_on_another_origin_shows_the_badge_and_the_banner_until_d
             assert page.evaluate("document.activeElement.textContent") == "Dismiss"
             page.keyboard.press("Enter")
             assert page.get_attribute("#banner", "hidden") is not None
-            page.reload(wait_until="load")
+            page.reload(wait_until="load", timeout=BROWSER_DEADLINE_MS)
             page.wait_for_selector("#badge a", timeout=BROWSER_DEADLINE_MS)  # the script ran
             assert page.get_attribute("#banner", "hidden") is not None  # and remembered
             assert visit.problems() == {

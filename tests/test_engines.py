@@ -64,6 +64,7 @@ def test_properdocs_writes_the_same_pages_but_for_its_name(
 ):
     ours, theirs = files(example_build, (".html",)), files(properdocs_build, (".html",))
     assert sorted(theirs) == sorted(ours)
+    assert "index.html" in ours and len(ours) > 10  # pages were written, and compared
     differing = [
         path
         for path in ours

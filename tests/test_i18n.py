@@ -600,3 +600,16 @@ def test_the_words_the_plugin_adds_and_the_search_index_speak_the_language(built
     ]
     words = language("de")
     assert f" · {words.label(Impact.CRITICAL)} · " in storage["text"]
+
+
+def test_a_message_the_catalog_lacks_is_recorded_as_missed():
+    """The builds' check that no message missed the catalog reads this record: it must fill."""
+    words = language("de")
+    before = set(words.missed)
+    try:
+        assert words.gettext("Not a message of Flare's") == "Not a message of Flare's"
+        assert words.gettext("System status") == "Systemstatus"
+        assert words.missed - before == {"Not a message of Flare's"}
+    finally:
+        words.missed.clear()
+        words.missed.update(before)

@@ -26,6 +26,7 @@ from generator.model.components import ComponentState
 from generator.render.palette import DARK
 from support import ARTIFACTS, tool_missing
 from support.browser import (
+    BROWSER_DEADLINE_MS,
     Visit,
     axe_missing_reason,
     open_page,
@@ -461,9 +462,10 @@ def test_a_days_detail_opens_by_keyboard_and_by_touch_without_javascript(
         visit.close()
     touch = browser.new_context(viewport={"width": 375, "height": 800}, has_touch=True,
                                 java_script_enabled=False)  # fmt: skip
+    touch.set_default_timeout(BROWSER_DEADLINE_MS)
     try:
         page = touch.new_page()
-        page.goto(site_server.url, wait_until="load")
+        page.goto(site_server.url, wait_until="load", timeout=BROWSER_DEADLINE_MS)
         component = page.locator(SEARCH_COMPONENT)
         component.locator("summary").tap()
         assert component.locator("details a").first.is_visible()

@@ -186,6 +186,9 @@ def open_page(
         locale=locale,
         color_scheme=color_scheme,
     )
+    # Every action and navigation on the page waits as long as loading it may take.
+    context.set_default_timeout(BROWSER_DEADLINE_MS)
+    context.set_default_navigation_timeout(BROWSER_DEADLINE_MS)
     if now is not None:
         context.clock.set_fixed_time(now)
     page = context.new_page()

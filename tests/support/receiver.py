@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+SERVER_DEADLINE_S = 120  # how long a test server may take to start
+
 
 @dataclass
 class Received:
@@ -97,7 +99,15 @@ def smtp_server() -> Iterator[Mailbox]:
             mailbox.messages.append((envelope.mail_from, list(envelope.rcpt_tos), text))
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    # A slow, loaded machine may take more than aiosmtpd's 5 s to start it; a fixed name spares
+    # a lookup of the machine's own (getfqdn), which can take seconds where DNS is slow.
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        ready_timeout=SERVER_DEADLINE_S,
+        server_hostname="flare.test",
+    )
     controller.start()
     try:
         yield mailbox
