@@ -10,7 +10,6 @@ calendar. After an intended change, regenerate them and read the diff before com
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import lxml.html
@@ -136,11 +135,6 @@ MACHINE_OUTPUTS = (
     "history.atom",
     "maintenance.ics",
 )
-# A day of the uptime bar with nothing to say, one line of the page each.
-QUIET_DAY = re.compile(
-    r'<li class="flare-cell flare-cell--operational" title="(?P<day>[^"]+): no incidents">'
-    r"(?:</li>)?"  # lxml leaves out the end tag of an empty item
-)
 
 
 @pytest.fixture(scope="module")
@@ -154,31 +148,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def main_content(page: Path) -> str:
-    """The page's article, as Flare rendered it, one element per line; each run of quiet days
-    in an uptime bar is one line, so the golden file shows only the days that say something."""
+    """The page's article, as Flare rendered it, one element per line."""
     tree = lxml.html.parse(str(page))
     (article,) = tree.xpath("//article[contains(@class, 'md-content__inner')]")
     html = lxml.html.tostring(article, encoding="unicode", pretty_print=True)
-    lines = [line.strip() for line in html.splitlines() if line.strip()]
-    return "\n".join(collapse_quiet_days(lines)) + "\n"
-
-
-def collapse_quiet_days(lines: list[str]) -> list[str]:
-    collapsed: list[str] = []
-    run: list[str] = []
-    for line in [*lines, ""]:
-        quiet = QUIET_DAY.fullmatch(line)
-        if quiet:
-            run.append(quiet["day"])
-            continue
-        if run:
-            collapsed.append(
-                f"[{len(run)} operational days with no incidents: {run[0]} to {run[-1]}]"
-            )
-            run = []
-        if line:
-            collapsed.append(line)
-    return collapsed
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
 
 
 def check_golden(actual: str, golden: Path, what: str) -> None:
@@ -202,15 +176,3 @@ def test_the_page_reads_as_committed(built: Path, name: str):
 def test_the_machine_output_reads_as_committed(built: Path, path: str):
     actual = (built / path).read_bytes().decode("utf-8")
     check_golden(actual, GOLDEN / "outputs" / path, path)
-
-
-def test_quiet_days_collapse_but_days_with_something_to_say_stay():
-    quiet = '<li class="flare-cell flare-cell--operational" title="{0}: no incidents"></li>'
-    loud = '<li class="flare-cell flare-cell--major_outage" title="3 Nov 2026: 1 h major outage">'
-    lines = ["<ol>", quiet.format("1 Nov 2026"), quiet.format("2 Nov 2026"), loud, "</ol>"]
-    assert collapse_quiet_days(lines) == [
-        "<ol>",
-        "[2 operational days with no incidents: 1 Nov 2026 to 2 Nov 2026]",
-        loud,
-        "</ol>",
-    ]

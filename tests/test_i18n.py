@@ -529,8 +529,8 @@ def test_the_german_home_page(built, site_folder: SiteFolder):
     assert missed == set()
     page = content(parse(quiet))
     assert text(page.xpath(".//*[@id='flare-overall']")[0]) == "Alle Systeme betriebsbereit"
-    bar = page.xpath(f".//li[{has_class('flare-cell--major_outage')}]")[0]
-    assert bar.get("title").startswith("3. Nov. 2026: 1 Std. 5 Min. größerer Ausfall")
+    day = page.xpath(f".//path[{has_class('flare-cell--major_outage')}]")[0]
+    assert day.findtext("title").startswith("3. Nov. 2026: 1 Std. 5 Min. größerer Ausfall")
     record = content(parse(quiet, "incidents/2026-11-03-api-errors"))
     assert "3. Nov. 2026, 14:05 UTC" in text(record)
     assert "Erhebliche Auswirkung" in text(record)

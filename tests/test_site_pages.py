@@ -159,14 +159,28 @@ def section(tree: HtmlElement, heading_id: str) -> HtmlElement | None:
     return found[0] if found else None
 
 
-def uptime_cells(tree: HtmlElement, component_name: str) -> dict[str, HtmlElement]:
-    """A component's uptime bar on the status page as {day as shown ("5 Nov 2026"): cell}."""
+def uptime_bar(tree: HtmlElement, component_name: str) -> HtmlElement:
+    """A component's uptime bar on the status page: its ``<div class="flare-bar">``."""
     (item,) = content(tree).xpath(
         f".//li[{has_class('flare-component')}]"
         f"[.//a[{has_class('flare-component__name')}][normalize-space()='{component_name}']]"
     )
-    cells = item.xpath(f".//ol[{has_class('flare-bar')}]/li")
-    return {cell.get("title").split(":")[0]: cell for cell in cells}
+    (bar,) = item.xpath(f".//div[{has_class('flare-bar')}]")
+    return bar
+
+
+def uptime_cells(tree: HtmlElement, component_name: str) -> dict[str, HtmlElement]:
+    """A component's eventful days on its uptime bar as {day as shown ("5 Nov 2026"): its
+    shape}; the quiet days share one shape, which is left out."""
+    shapes = uptime_bar(tree, component_name).xpath(".//path")
+    return {
+        title.split(":")[0]: shape for shape in shapes if ":" in (title := shape.findtext("title"))
+    }
+
+
+def slots(shape: HtmlElement) -> list[int]:
+    """The days a shape of an uptime bar draws, 0 the oldest: each is 10 units wide."""
+    return sorted({int(x) // 10 for x in re.findall(r"M(\d+) ", shape.get("d"))})
 
 
 # -- the status page -------------------------------------------------------------------------------
@@ -273,12 +287,15 @@ def test_home_has_no_maintenance_in_progress_section(page):
 def test_every_component_has_a_90_day_uptime_bar_ending_today(page, example_site):
     home = page("")
     for component in example_site.settings.components:
-        days = list(uptime_cells(home, component.name))
-
-        assert len(days) == 90, component.name
-        assert days[-1] == "23 Nov 2026", component.name  # today, the last cell
-        assert days[0] == "26 Aug 2026", component.name  # 89 days before today
-    bars = content(home).xpath(f".//ol[{has_class('flare-bar')}]")
+        bar = uptime_bar(home, component.name)
+        (svg,) = bar.xpath("./svg")
+        assert svg.get("viewbox") == "0 0 900 40", component.name  # 90 days of 10 units
+        drawn = [slot for shape in bar.xpath(".//path") for slot in slots(shape)]
+        assert sorted(drawn) == list(range(90)), component.name  # each day, once
+    # Each day in its place: today last, 5 Nov 18 days before.
+    assert slots(uptime_cells(home, "Webhooks")["23 Nov 2026"]) == [89]
+    assert slots(uptime_cells(home, "Public API")["5 Nov 2026"]) == [89 - 18]
+    bars = content(home).xpath(f".//div[{has_class('flare-bar')}]")
     assert len(bars) == 8
     assert all(bar.get("aria-hidden") == "true" for bar in bars)  # the list under it reads
 
@@ -330,14 +347,20 @@ def test_public_api_cell_for_5_nov_says_45_min_degraded_and_names_the_incident(p
 
     label = "5 Nov 2026: 45 min degraded performance: Increased response times on the public API"
     assert "flare-cell--degraded_performance" in classes(cell)
-    assert cell.get("title") == label
+    assert cell.findtext("title") == label
 
 
-def test_a_quiet_day_cell_says_no_incidents(page):
-    cell = uptime_cells(page(""), "Public API")["4 Nov 2026"]
+def test_the_quiet_days_share_one_shape_that_says_no_incidents(page):
+    bar = uptime_bar(page(""), "Public API")
+    (quiet,) = [
+        shape
+        for shape in bar.xpath(".//path")
+        if shape.findtext("title") == "No incidents or maintenance"
+    ]
 
-    assert "flare-cell--operational" in classes(cell)
-    assert cell.get("title") == "4 Nov 2026: no incidents"
+    assert "flare-cell--operational" in classes(quiet)
+    assert 89 - 19 in slots(quiet)  # 4 Nov
+    assert len(slots(quiet)) == 90 - len(uptime_cells(page(""), "Public API"))
 
 
 def test_email_cell_for_27_oct_counts_the_major_incident_as_partial_outage(page):
@@ -353,13 +376,13 @@ def test_email_cell_for_27_oct_counts_the_major_incident_as_partial_outage(page)
 
     label = "27 Oct 2026: 2 h 12 min partial outage: Email notifications not being sent"
     assert "flare-cell--partial_outage" in classes(cell)
-    assert cell.get("title") == label
+    assert cell.findtext("title") == label
 
 
 def test_a_cell_with_two_incidents_names_the_worst_one_first(page):
     cell = uptime_cells(page(""), "Search")["8 Sep 2026"]
 
-    assert cell.get("title") == (
+    assert cell.findtext("title") == (
         "8 Sep 2026: 1 h 3 min partial outage, 8 h 12 min degraded performance: "
         "Elevated API error rates and search timeouts; "
         "New and edited records slow to appear in search"
@@ -373,7 +396,7 @@ def test_the_bars_days_with_incidents_are_listed_under_it_with_links(page):
     (item,) = content(page("")).xpath(
         f".//li[{has_class('flare-component')}][.//a[normalize-space()='Search']]"
     )
-    (bar,) = item.xpath(f".//ol[{has_class('flare-bar')}]")
+    (bar,) = item.xpath(f".//div[{has_class('flare-bar')}]")
     assert bar.get("aria-hidden") == "true"
     (details,) = item.xpath(f".//details[{has_class('flare-days')}]")
     days = details.xpath("./ul/li")

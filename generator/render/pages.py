@@ -59,6 +59,7 @@ from generator.render.links import (
     reliability_page_path,
 )
 from generator.render.markup import MarkupPolicy
+from generator.render.uptime_bar import draw_uptime_bar
 from generator.render.views import (
     ComponentPage,
     HistoryPage,
@@ -156,6 +157,7 @@ class Renderer:
             uptime_rule=UPTIME_RULE,
             months_definition=MONTHS_DEFINITION,
             percentile=PERCENTILE,
+            draw_uptime_bar=draw_uptime_bar,
         )
 
     def status(self, view: StatusPage, url: UrlFor) -> str:

@@ -41,7 +41,7 @@ from generator.render.format import (
 from generator.render.i18n import Language
 
 UPTIME_DAYS = 90  # the home page's uptime bars; one of the snapshot's UPTIME_WINDOWS
-PHONE_DAYS = 30  # what the bars show on a phone (flare.css hides the older cells); one too
+PHONE_DAYS = 30  # what a phone shows of a bar: flare.css widens it to 300 % and shows its end
 HISTORY_PAGE_SIZE = 25
 
 
@@ -51,8 +51,9 @@ class UptimeCell:
     """One day of a component's uptime bar."""
 
     day: DayUptime
-    label: str  # the tooltip: the summary and the records' titles, in the site's language
-    summary: str  # the date and the time spent in each state, to lead the day's line in a list
+    # For an eventful day only (a quiet one has nothing to tell), in the site's language:
+    label: str = ""  # the tooltip: the summary and the records' titles
+    summary: str = ""  # the date and the time spent in each state, to lead the day's line
     records: tuple[tuple[str, str], ...] = ()  # (id, title) of what touched it, worst first
 
     @property
@@ -319,21 +320,24 @@ class SiteViews:
         )
 
     def component_status(self, component: Component) -> ComponentStatus:
-        cells = [
-            UptimeCell(
-                day,
-                self._label(day),
-                self._summary(day),
-                tuple((record_id, self._titles[record_id]) for record_id in day.record_ids),
-            )
-            for day in self.snapshot.days[component.id][-UPTIME_DAYS:]
-        ]
         return ComponentStatus(
             component,
             self.snapshot.states[component.id],
-            tuple(cells),
+            tuple(self._cell(day) for day in self.snapshot.days[component.id][-UPTIME_DAYS:]),
             self.snapshot.uptime[component.id][UPTIME_DAYS],
             self.snapshot.uptime[component.id][PHONE_DAYS],
+        )
+
+    def _cell(self, day: DayUptime) -> UptimeCell:
+        """A day of a bar, with its words when it is eventful."""
+        quiet = UptimeCell(day)
+        if not quiet.eventful:
+            return quiet
+        return UptimeCell(
+            day,
+            self._label(day),
+            self._summary(day),
+            tuple((record_id, self._titles[record_id]) for record_id in day.record_ids),
         )
 
     def _label(self, day: DayUptime) -> str:
@@ -344,13 +348,11 @@ class SiteViews:
         return f"{self._summary(day)}: {titles}"
 
     def _summary(self, day: DayUptime) -> str:
-        """``3 Nov 2026: 47 min partial outage``, or ``3 Nov 2026: no incidents``."""
+        """``3 Nov 2026: 47 min partial outage``, or ``3 Nov 2026: operational all day``."""
         language = self.language
         shown = format_date(day.day, language=language)
         if not day.time_in_state:
-            if day.record_ids:
-                return language.gettext("%(day)s: operational all day", day=shown)
-            return language.gettext("%(day)s: no incidents", day=shown)
+            return language.gettext("%(day)s: operational all day", day=shown)
         spent = sorted(day.time_in_state.items(), key=lambda item: -item[0].severity)
         states = format_list(
             (
