@@ -150,7 +150,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def main_content(page: Path) -> str:
     """The page's article, as Flare rendered it, one element per line."""
     tree = lxml.html.parse(str(page))
-    (article,) = tree.xpath("//article[contains(@class, 'md-content__inner')]")
+    (article,) = tree.xpath("//article[contains(concat(' ', @class, ' '), ' md-typeset ')]")
     html = lxml.html.tostring(article, encoding="unicode", pretty_print=True)
     return "\n".join(line.strip() for line in html.splitlines() if line.strip()) + "\n"
 
@@ -170,6 +170,15 @@ def check_golden(actual: str, golden: Path, what: str) -> None:
 def test_the_page_reads_as_committed(built: Path, name: str):
     actual = main_content(built / PAGES[name] / "index.html")
     check_golden(actual, GOLDEN / f"{name}.html", PAGES[name] or "the home page")
+
+
+def test_the_status_pages_frame_reads_as_committed(built: Path):
+    """The light layout around the status page's content: head, header, navigation, footer."""
+    html = (built / "index.html").read_text(encoding="utf-8")
+    start = html.index('<article class="md-typeset">')
+    end = html.rindex("</article>") + len("</article>")  # the records' articles are inside
+    frame = html[:start] + "[the page's content: status.html]" + html[end:]
+    check_golden(frame, GOLDEN / "status-frame.html", "the status page's frame")
 
 
 @pytest.mark.parametrize("path", MACHINE_OUTPUTS)

@@ -319,7 +319,7 @@ def page(site: Path, url: str) -> HtmlElement:
 
 def content(tree: HtmlElement) -> HtmlElement:
     """The page's own content, without the theme's header, navigation and footer."""
-    (article,) = tree.xpath("//article[contains(@class, 'md-content__inner')]")
+    (article,) = tree.xpath("//article[contains(concat(' ', @class, ' '), ' md-typeset ')]")
     return article
 
 
@@ -428,7 +428,7 @@ def test_no_content_area_holds_an_active_or_embedding_element(site):
             if not element.startswith(FLARE_DETAILS)
         ]
         for path, tree in pages(site).items()
-        if tree.xpath("//article[contains(@class, 'md-content__inner')]")
+        if tree.xpath("//article[contains(concat(' ', @class, ' '), ' md-typeset ')]")
     }
     assert len(found) > 10
     assert {path: elements for path, elements in found.items() if elements} == {}
@@ -515,7 +515,7 @@ def test_only_safe_images_remain(site):
 
 
 def content_images(tree: HtmlElement) -> list[HtmlElement]:
-    articles = tree.xpath("//article[contains(@class, 'md-content__inner')]")
+    articles = tree.xpath("//article[contains(concat(' ', @class, ' '), ' md-typeset ')]")
     return [img for article in articles for img in article.iter("img")]
 
 

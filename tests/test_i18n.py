@@ -506,7 +506,8 @@ def test_the_german_home_page(built, site_folder: SiteFolder):
     assert text(banner) == "Zuletzt aktualisiert am 23. Nov. 2026, 12:00 UTC"
     assert "Beeinträchtigte Leistung" in text(home)  # the open webhook incident
     assert "99,99\xa0% Verfügbarkeit über 90 Tage" in home.text_content()
-    assert parse(site).xpath("//title")[0].text.startswith("Status - ")
+    assert parse(site, "history").xpath("//title")[0].text.startswith("Verlauf - ")
+    assert parse(site).xpath("/html/@lang") == ["de"]
 
     # A quiet site: every system operational.
     site_folder.record(
@@ -574,8 +575,10 @@ def test_a_right_to_left_language_builds_right_to_left(tmp_path: Path):
 
 
 def test_flares_templates_set_no_direction_of_their_own():
+    """Content follows the page's direction; only the light layout, a whole page, sets it."""
     for path in TEMPLATES:
-        assert not re.search(r"\bdir=|direction", path.read_text(encoding="utf-8")), path.name
+        if path.name != "light_layout.html":
+            assert not re.search(r"\bdir=|direction", path.read_text(encoding="utf-8")), path.name
 
 
 def test_a_components_state_reads_in_a_sentence_as_the_language_writes_it():
@@ -587,7 +590,9 @@ def test_a_components_state_reads_in_a_sentence_as_the_language_writes_it():
 
 def test_the_words_the_plugin_adds_and_the_search_index_speak_the_language(built):
     site, _ = built("example", "de")
-    page = parse(site)
+    (light_skip,) = parse(site).xpath("//a[@class='flare-light__skip']")  # the status page
+    assert text(light_skip) == "Zum Inhalt springen"
+    page = parse(site, "history")
     (skip,) = page.xpath("//a[@class='md-skip']")
     assert text(skip) == "Zum Inhalt springen"
     (dialog,) = page.xpath("//div[@data-md-component='search']")

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
+
 from conftest import EXAMPLE_NOW, SiteFolder, copy_example_site
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -59,3 +61,37 @@ def test_an_unknown_option_names_the_allowed_ones(site_folder: SiteFolder):
         "Plugin 'flare' option 'feed_entry': mkdocs.yml:8:7: error: plugins[0].flare.feed_entry: "
         "unknown field 'feed_entry' (did you mean 'feed_entries'?)"
     ) in result.stderr
+
+
+def test_the_status_page_in_the_light_layout_takes_the_sites_colour_direction_and_sections(
+    site_folder: SiteFolder,
+):
+    """The light layout shows the site as the theme would: its primary colour in the header,
+    the direction it sets, and a section of the navigation as a link to its first page."""
+    (site_folder.root / "site_src" / "team").mkdir(parents=True)
+    (site_folder.root / "site_src" / "team" / "on-call.md").write_text("# On call\n", "utf-8")
+    text = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(
+        text.replace(
+            "  font: false\n",
+            "  font: false\n  direction: rtl\n  palette:\n    primary: teal\n",
+        )
+        + "nav:\n  - index.md\n  - Our team:\n      - team/on-call.md\n"
+        + "  - Support: https://support.test.example/\n",
+        encoding="utf-8",
+    )
+    result = mkdocs_build(site_folder.root)
+    assert result.returncode == 0, result.stderr
+
+    home = lxml.html.parse(str(site_folder.root / "site" / "index.html")).getroot()
+    (body,) = home.xpath("//body")
+    assert body.get("dir") == "rtl"
+    assert body.get("data-md-color-primary") == "teal"
+    links = [(a.text_content(), a.get("href")) for a in home.xpath("//header//nav//a")]
+    assert links == [
+        ("Status", "."),
+        ("Our team", "team/on-call/"),
+        ("Support", "https://support.test.example/"),
+    ]
+    styles = (site_folder.root / "site" / "assets" / "flare" / "flare.css").read_text("utf-8")
+    assert "[data-md-color-primary=teal]{--md-primary-fg-color:#" in styles

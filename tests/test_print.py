@@ -70,21 +70,27 @@ def test_the_reliability_report_prints_every_cell_of_its_tables(browser, site):
         visit.close()
 
 
-def test_a_dark_screen_prints_dark_ink_on_white(browser, site):
+@pytest.mark.parametrize(
+    ("path", "javascript", "text"),
+    [(ANALYSIS, True, "article p"), (ANALYSIS, False, "article p"), ("", True, ".flare-body p")],
+    ids=["post-mortem", "post-mortem without script", "status page"],
+)
+def test_a_dark_screen_prints_dark_ink_on_white(browser, site, path, javascript, text):
     visit = open_page(
-        browser, site.url_for(ANALYSIS), name="print-dark", now=EXAMPLE_NOW, color_scheme="dark"
-    )
+        browser, site.url_for(path), name="print-dark", now=EXAMPLE_NOW, color_scheme="dark",
+        javascript=javascript,
+    )  # fmt: skip
+    colours = """(selector) => {
+        const text = getComputedStyle(document.querySelector(selector));
+        const body = getComputedStyle(document.body);
+        return [text.color, body.backgroundColor];
+    }"""
     try:
         page = visit.page
-        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        _, screen = page.evaluate(colours, text)
+        assert screen != "rgb(255, 255, 255)"  # dark on screen
         page.emulate_media(media="print", color_scheme="dark")
-        ink, paper = page.evaluate(
-            """() => {
-                const text = getComputedStyle(document.querySelector('article p'));
-                const body = getComputedStyle(document.body);
-                return [text.color, body.backgroundColor];
-            }"""
-        )
+        ink, paper = page.evaluate(colours, text)
         assert ink == "rgb(0, 0, 0)"
         assert paper == "rgb(255, 255, 255)"
     finally:

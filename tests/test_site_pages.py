@@ -57,7 +57,7 @@ def has_class(name: str) -> str:
 
 def content(tree: HtmlElement) -> HtmlElement:
     """The page's own content, without the theme's header, navigation and footer."""
-    (article,) = tree.xpath(f"//article[{has_class('md-content__inner')}]")
+    (article,) = tree.xpath(f"//article[{has_class('md-typeset')}]")
     return article
 
 
@@ -335,6 +335,51 @@ def test_home_states_how_uptime_is_counted(page):
     assert text(note) == f"Uptime is measured over the last 90 days. {UPTIME_RULE}"
     assert "a minute of partial outage as 0.3 of a minute" in text(note)
     assert "degraded performance and scheduled maintenance count as up" in text(note)
+
+
+# -- the status page's light layout ---------------------------------------------------------------
+def test_the_status_page_is_laid_out_by_flare_without_the_themes_stylesheet_and_script(page):
+    """A reader in an outage loads the page, Flare's stylesheet and its small script; the
+    theme's stylesheet, script and search are for the other pages."""
+    home = page("")
+
+    assert "flare-light" in classes(home)
+    assert home.xpath("//link[@rel='stylesheet']/@href") == ["assets/flare/flare.css"]
+    assert home.xpath("//script/@src") == ["assets/flare/flare.js"]
+    assert home.xpath("//script[not(@src)] | //style | //*[@style]") == []
+    assert home.xpath(f"//*[{has_class('md-header')}]") == []
+
+
+def test_the_light_layout_keeps_the_site_around_the_status_page(page):
+    home = page("")
+
+    assert home.get("lang") == "en"
+    assert home.findtext(".//title") == "Example Cloud Status"
+    assert home.xpath("//meta[@name='description']/@content") == [
+        "Live status, incidents and maintenance for Example Cloud."
+    ]
+    assert home.xpath("//link[@rel='canonical']/@href") == ["https://status.example.com/"]
+    assert home.xpath("//link[@rel='icon']/@href") == ["assets/images/favicon.png"]
+    assert home.xpath("//link[@rel='alternate']/@href") == ["history.atom", "history.rss"]
+    (body,) = home.xpath("//body")
+    assert (body.get("dir"), body.get("data-md-color-scheme")) == ("ltr", "default")
+    skip = body[0]  # the first stop of the keyboard, to the content
+    assert (text(skip), skip.get("href")) == ("Skip to content", "#flare-main")
+    (main,) = body.xpath("./main[@id='flare-main']")
+    assert main.xpath(f"./article[{has_class('md-typeset')}]/h1/text()") == ["System status"]
+    (current,) = body.xpath("./header//nav//a[@aria-current='page']")
+    assert text(current) == "Status"
+    (footer,) = body.xpath("./footer")
+    assert text(footer) == (
+        "© 2026 Example Cloud · Something wrong that is not listed here? support@example.com"
+    )
+
+
+def test_every_other_page_keeps_the_themes_layout(page, flare_pages):
+    for path in [*flare_pages[1:], "about/"]:
+        tree = page(path)
+        assert "flare-light" not in classes(tree), path
+        assert tree.xpath(f"//header[{has_class('md-header')}]"), path
 
 
 # -- uptime cells ----------------------------------------------------------------------------------
@@ -721,10 +766,15 @@ def test_every_relative_link_on_flare_pages_opens_a_built_file(site, page, flare
 def test_navigation_lists_status_history_reliability_and_the_hand_written_pages_only(
     site, page, path
 ):
-    (nav,) = page(path).xpath(f"//nav[{has_class('md-nav--primary')}]")
+    if path == "":  # the status page, in Flare's light layout: the navigation in its header
+        (nav,) = page(path).xpath(f"//nav[{has_class('flare-light__nav')}]")
+        links = nav.xpath(".//a")
+    else:
+        (nav,) = page(path).xpath(f"//nav[{has_class('md-nav--primary')}]")
+        links = nav.xpath(f".//a[{has_class('md-nav__link')}]")
     entries = [
         (text(a), link_target(site, path, a.get("href")).relative_to(site).as_posix())
-        for a in nav.xpath(f".//a[{has_class('md-nav__link')}]")
+        for a in links
     ]
 
     assert entries == [

@@ -57,6 +57,41 @@ def dark_without_script(theme_dirs: Sequence[str], palette: Any, own_css: str) -
     )
 
 
+def theme_colours(palette: Any) -> dict[str, str]:
+    """The colour attributes the theme writes on ``<body>`` for ``theme.palette``: its first
+    palette's scheme, primary and accent colours; none when the site sets no palette."""
+    if isinstance(palette, list):
+        palette = palette[0] if palette else None
+    if not isinstance(palette, dict):
+        return {}
+    return {
+        f"data-md-color-{name}": str(palette.get(name) or default).replace(" ", "-")
+        for name, default in (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo"))
+    }
+
+
+def primary_colours(theme_dirs: Sequence[str], palette: Any) -> str:
+    """The theme's rules that give the site's primary colour (its header's) its values, for a
+    page without the theme's stylesheet: the light layout of the status page."""
+    primary = theme_colours(palette).get("data-md-color-primary")
+    if primary is None:
+        return ""
+    wanted = re.compile(r'\[data-md-color-primary=(["\']?)' + re.escape(primary) + r"\1\]")
+    rules = []
+    for path in _theme_palettes(theme_dirs)[:1]:
+        for media, selector, body in style_rules(path.read_text(encoding="utf-8")):
+            parts = [part.strip() for part in selector.split(",")]
+            named = [part for part in parts if wanted.fullmatch(part)]
+            if named and not media:
+                rules.append(",".join(named) + "{" + body + "}")
+    if not rules:
+        return ""
+    return (
+        "/* The site's primary colour, for the light layout "
+        "(generator/mkdocs_plugin/palette.py). */\n" + "\n".join(rules) + "\n"
+    )
+
+
 def style_rules(css: str) -> Iterator[tuple[tuple[str, ...], str, str]]:
     """Each style rule of ``css`` as (the preludes of the ``@media`` blocks around it, selector,
     declarations); rules in other at-rules (``@font-face``, ``@keyframes``) are left out."""

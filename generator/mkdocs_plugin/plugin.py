@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from html import escape
+from html import escape, unescape
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from mkdocs.config.base import ValidationError as ConfigValidationError
@@ -21,7 +22,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -35,12 +38,13 @@ from generator.mkdocs_plugin.config_check import (
     plugins_before_flare,
     untranslated_language_message,
 )
-from generator.mkdocs_plugin.palette import dark_without_script
+from generator.mkdocs_plugin.palette import dark_without_script, primary_colours, theme_colours
 from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
 from generator.render.csp import inline_code, with_content_security_policy
 from generator.render.i18n import language, nearest_catalog
+from generator.render.layout import NavigationLink, SiteFrame
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
 from generator.render.pages import UrlFor
 from generator.render.palette import palette_css
@@ -78,6 +82,7 @@ class FlarePlugin(BasePlugin):
         self._preloaded: tuple[Site, datetime] | None = None
         self.language = "en"  # the theme's language, which Flare's pages are written in
         self._pages: dict[str, GeneratedPage] = {}
+        self._nav: Navigation | None = None
         self._page_urls: dict[str, str] = {}  # each generated page's address, by source path
         self._serving = False
         # Under `serve`, mistakes do not stop the preview: it keeps the last good records and
@@ -168,13 +173,20 @@ class FlarePlugin(BasePlugin):
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
         palette = palette_css()
         dark = dark_without_script(config.theme.dirs, config.theme.get("palette"), palette)
+        primary = primary_colours(config.theme.dirs, config.theme.get("palette"))
         styles = package_files("generator.render").joinpath("assets", STYLESHEET).read_text("utf-8")
         files.append(
             File.generated(
-                config, f"{ASSETS_DIR}/{STYLESHEET}", content=palette + dark + "\n" + styles
+                config,
+                f"{ASSETS_DIR}/{STYLESHEET}",
+                content=palette + primary + dark + "\n" + styles,
             )
         )
         return files
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav  # the light layout's header lists its first level
+        return nav
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -188,6 +200,9 @@ class FlarePlugin(BasePlugin):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Announce the feeds in every page's head, so readers and browsers discover them; then
         put the page's Content-Security-Policy first in its head."""
+        generated = self._pages.get(page.file.src_uri)
+        if generated is not None and generated.lay_out is not None:
+            output = generated.lay_out(self._resolve_frame(page, config), page.content or "")
         feeds = [
             ("Atom", SITE_FEED[0], "application/atom+xml"),
             ("RSS", SITE_FEED[1], "application/rss+xml"),
@@ -281,6 +296,39 @@ class FlarePlugin(BasePlugin):
         self._last_good = site
         return site
 
+    def _resolve_frame(self, page: Page, config: MkDocsConfig) -> SiteFrame:
+        """The site around a page in the light layout, as the theme would show it: its name,
+        the first level of its navigation, its stylesheets and scripts, favicon, copyright and
+        colours."""
+
+        def relative(path: str) -> str:
+            return path if urlsplit(path).scheme else get_relative_url(path, page.url)
+
+        navigation = []
+        for item in self._nav.items if self._nav is not None else ():
+            target = _first_page(item)
+            if target is not None:
+                url, current = relative(target.url), target.file.src_uri == page.file.src_uri
+            elif isinstance(item, Link):
+                url, current = relative(item.url), False
+            else:
+                continue
+            navigation.append(NavigationLink(unescape(item.title or ""), url, current))
+        favicon = config.theme.get("favicon")
+        return SiteFrame(
+            site_name=config.site_name,
+            home_url=relative(""),
+            navigation=tuple(navigation),
+            stylesheets=tuple(relative(str(path)) for path in config.extra_css),
+            scripts=tuple(relative(str(script)) for script in config.extra_javascript),
+            favicon=relative(favicon) if favicon else None,
+            description=config.site_description,
+            canonical_url=page.canonical_url,
+            copyright=config.copyright,
+            direction=config.theme.get("direction"),
+            colours=theme_colours(config.theme.get("palette")),
+        )
+
     def _component_of(self, page: Page) -> Component | None:
         assert self.settings is not None
         for component in self.settings.components:
@@ -306,6 +354,18 @@ def _option_name(field: str) -> str:
     """``timezone`` for ``plugins[0].flare.timezone``: the option as MkDocs names it."""
     _, found, option = field.partition(".flare.")
     return option if found else field or "flare"
+
+
+def _first_page(item: StructureItem) -> Page | None:
+    """A navigation entry's page: the page itself, or a section's first."""
+    if isinstance(item, Page):
+        return item
+    if isinstance(item, Section):
+        for child in item.children:
+            found = _first_page(child)
+            if found is not None:
+                return found
+    return None
 
 
 def _with_banner(html: str, errors: dict[str, str]) -> str:

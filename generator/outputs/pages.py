@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.derive.snapshot import Snapshot
+from generator.render.layout import SiteFrame
 from generator.render.links import (
     STATUS_PAGE_PATH,
     component_page_path,
@@ -37,6 +38,9 @@ class GeneratedPage:
     title: str  # the author's text, not yet escaped
     render: Callable[[UrlFor], str]  # the page's content as HTML, given the engine's url()
     search_text: str = ""  # what the site's search finds besides the title, as plain text
+    # For a page Flare lays out itself (the status page, in the light layout): the whole page,
+    # given the frame of the site around it and the content; None: the theme lays it out.
+    lay_out: Callable[[SiteFrame, str], str] | None = None
 
 
 def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
@@ -48,7 +52,9 @@ def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
     names = {component.id: component.name for component in snapshot.settings.components}
     found = {
         STATUS_PAGE_PATH: GeneratedPage(
-            words.gettext("Status"), lambda url: renderer.status(views.status_page(), url)
+            words.gettext("Status"),
+            lambda url: renderer.status(views.status_page(), url),
+            lay_out=renderer.light_layout,
         )
     }
     for view in views.history_pages():

@@ -93,6 +93,11 @@ class Language:
     known: frozenset[str] = field(repr=False)  # the catalog's messages (singular forms)
     missed: set[str] = field(default_factory=set, repr=False)
 
+    @property
+    def direction(self) -> str:
+        """``rtl`` for a language written right to left (Arabic), else ``ltr``: a page's ``dir``."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
     def lookup(self, message: str) -> str:
         """``message`` translated, placeholders and all: the templates' ``gettext``."""
         if message not in self.known:

@@ -49,6 +49,7 @@ from generator.render.format import (
     ticket_name,
 )
 from generator.render.i18n import language as language_named
+from generator.render.layout import SiteFrame
 from generator.render.links import (
     STATUS_PAGE_PATH,
     OutputPaths,
@@ -178,6 +179,12 @@ class Renderer:
     def reliability(self, view: ReliabilityReport, url: UrlFor) -> str:
         charts = report_charts(view, self.percent, self.language)
         return self._render("reliability.html", view=view, charts=charts, url=url)
+
+    def light_layout(self, frame: SiteFrame, content: str) -> str:
+        """A whole page: ``content`` (HTML) in the light layout (:mod:`.layout`)."""
+        return self._render(
+            "light_layout.html", frame=frame, content=Markup(content), language=self.language
+        )
 
     def _render(self, name: str, **context: object) -> str:
         return self.env.get_template(name).render(**context)

@@ -73,7 +73,8 @@ _SCHEMES = (
 
 def palette_css() -> str:
     """The palettes as the custom properties flare.css uses: ``--flare-<state>``,
-    ``--flare-muted``, ``--flare-line`` and ``--flare-chart-uptime``."""
+    ``--flare-muted``, ``--flare-line``, ``--flare-chart-uptime``, and the page's own colours
+    (``--flare-text``, ``--flare-background``, ``--flare-link``) for the light layout."""
     blocks = []
     for palette, selector in _SCHEMES:
         lines = [f"  --flare-{state.value}: {colour};" for state, colour in palette.states.items()]
@@ -81,6 +82,9 @@ def palette_css() -> str:
             f"  --flare-muted: {palette.muted};",
             f"  --flare-line: {palette.line};",
             f"  --flare-chart-uptime: {palette.chart_uptime};",
+            f"  --flare-text: {palette.text};",
+            f"  --flare-background: {palette.background};",
+            f"  --flare-link: {palette.link};",
         ]
         blocks.append(selector + " {\n" + "\n".join(lines) + "\n}\n")
     return "/* Flare's palette, generated from generator/render/palette.py. */\n" + "\n".join(
