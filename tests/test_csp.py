@@ -159,6 +159,73 @@ def test_an_inline_script_in_the_page_content_gets_no_hash():
     assert inline_code(PAGE).blocked_scripts == []
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<p>Hello</p><article><p>nested</p></article>",
+        '<table><tr><td style="text-align: right">1</td></tr></table>',
+        "<STYLE>p { color: red }</STYLE><p>Hello</p>",
+        "<p>JavaScript is fine here</p><Script>steal()</Script>",
+        '<p title="style=x">a quoted word</p>',
+    ],
+)
+def test_the_content_holds_what_a_whole_scan_finds_though_a_plain_one_is_skipped(content):
+    """The scan skips the inside of <article> when no inline code can be there (the word
+    "script" or "style" nowhere in it): what it finds is what a scan of the whole page finds."""
+    html = PAGE.replace("<p>Hello</p>", f"<article class='c'>{content}</article><p>after</p>")
+    whole = _WholeScan()
+    whole.feed(html)
+
+    found = inline_code(html)
+
+    assert (found.scripts, found.styles, found.style_attributes, found.blocked_scripts) == (
+        whole.scripts,
+        whole.styles,
+        whole.style_attributes,
+        whole.blocked_scripts,
+    )
+    assert found.scripts[0] == 'window.flareTest = "ran";'  # the frame's, before the content
+
+
+class _WholeScan(HTMLParser):
+    """What every inline code of a page is, read plainly from all of it: the reference."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.style_attributes: list[str] = []
+        self.blocked_scripts: list[str] = []
+        self._inside = 0
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "style" in attributes:
+            self.style_attributes.append(attributes["style"])
+        if tag == "article":
+            self._inside += 1
+        elif tag == "script" and "src" not in attributes and "type" not in attributes:
+            self._open = self.blocked_scripts if self._inside else self.scripts
+            self._open.append("")
+        elif tag == "script" and attributes.get("type") == "module":
+            self._open = self.scripts
+            self._open.append("")
+        elif tag == "style":
+            self._open = self.styles
+            self._open.append("")
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._inside -= 1
+        elif tag in ("script", "style"):
+            self._open = None
+
+
 def test_style_attributes_are_allowed_by_their_hashes_behind_unsafe_hashes():
     html = (
         '<html><head></head><body><table><tr><th style="text-align: center;">A</th>'

@@ -67,7 +67,9 @@ def page_source(title: str) -> str:
     """
     # YAML, not JSON: MkDocs reads front matter with PyYAML, which turns JSON's surrogate pairs
     # (an emoji in a title) into an error, and then drops the whole front matter.
-    front_matter = {"title": escape(title), "hide": ["toc"]}
+    # Out of the theme's search index, which would parse every page's HTML for entries that
+    # on_post_build replaces with a line each anyway.
+    front_matter = {"title": escape(title), "hide": ["toc"], "search": {"exclude": True}}
     return f"---\n{yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)}---\n"
 
 
