@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import REPO
 from generator.errors import Position
 from generator.load.yamlsource import (
     PlainScalar,
+    YamlDocument,
     YamlError,
+    _Lines,
+    _read_events,
+    _read_nodes,
     parse_yaml_bytes,
     parse_yaml_text,
     read_yaml_file,
@@ -359,3 +364,49 @@ def test_a_bad_byte_after_a_byte_order_mark_is_placed_and_named_right():
 
     assert "byte 0xe9" in caught.value.message
     assert caught.value.position == Position(2, 7)
+
+
+# -- the fast reader and the careful one ---------------------------------------------------------
+ORDINARY = {
+    "record": RECORD,
+    "scalars YAML types": "a: yes\nb: no\nc: 12\nd: 1.5\ne: ~\nf: 2026-11-03\ng: '12'\n",
+    "unicode and crlf": 'title: "Störung — 5 €"\r\nbody: |\r\n  Zeile\r\n  zwei\r\n',
+    "flow and nesting": "a: {b: [1, {c: d}], e: []}\nf:\n  - - x\n    - y\n",
+    "comments only": "# nothing here\n",
+    "empty": "",
+    "a bare scalar": "just text\n",
+    "a colon and a dash in text": "title: 'a: b - c'\nbody: >\n  - not a list\n",
+    **{
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted((REPO / "incidents").rglob("*.yaml"))
+    },
+}
+UNUSUAL = {
+    "anchor and alias": "a: &x 1\nb: *x\n",
+    "explicit tag": "a: !!str yes\n",
+    "application tag": "a: !shout hello\n",
+    "merge key": "base: {a: 1}\nother:\n  <<: {b: 2}\n",
+    "duplicate key": "a: 1\na: 2\n",
+    "a list as key": "? [a]\n: 1\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "a syntax error": "a: [1, 2\n",
+    "too deep": "a: " + "[" * 60 + "]" * 60 + "\n",
+}
+
+
+def facts(document: YamlDocument) -> tuple:
+    return (document.value, document.starts, document.key_starts, document.plain_scalars)
+
+
+@pytest.mark.parametrize("text", ORDINARY.values(), ids=ORDINARY.keys())
+def test_the_fast_reader_gives_what_the_careful_one_gives(text):
+    fast = _read_nodes(text, _Lines(text))
+    careful = _read_events(text, _Lines(text), allow_unknown_tags=False)
+
+    assert fast is not None
+    assert facts(fast) == facts(careful)
+
+
+@pytest.mark.parametrize("text", UNUSUAL.values(), ids=UNUSUAL.keys())
+def test_anything_unusual_is_left_to_the_careful_reader(text):
+    assert _read_nodes(text, _Lines(text)) is None

@@ -61,25 +61,30 @@ class PlainScalar:
 
 @dataclass
 class YamlDocument:
-    """The value of one YAML file and the position of everything in it."""
+    """The value of one YAML file and where everything in it starts.
+
+    Starts are kept as the character's index in the text and turned into a line and a column
+    only when asked (an error, a warning): most records have nothing to report.
+    """
 
     value: Any
-    positions: dict[Path_, Position] = field(default_factory=dict)
-    key_positions: dict[Path_, Position] = field(default_factory=dict)
+    lines: _Lines
+    starts: dict[Path_, int] = field(default_factory=dict)
+    key_starts: dict[Path_, int] = field(default_factory=dict)
     plain_scalars: dict[Path_, PlainScalar] = field(default_factory=dict)
 
     def position_of(self, path: Path_, *, key: bool = False) -> Position:
         """Where ``path`` starts (its key, with ``key``), or its nearest ancestor that exists."""
         path = tuple(path)
-        if key and path in self.key_positions:
-            return self.key_positions[path]
+        if key and path in self.key_starts:
+            return self.lines.position(self.key_starts[path])
         while path:
-            if path in self.positions:
-                return self.positions[path]
-            if path in self.key_positions:
-                return self.key_positions[path]
+            if path in self.starts:
+                return self.lines.position(self.starts[path])
+            if path in self.key_starts:
+                return self.lines.position(self.key_starts[path])
             path = path[:-1]
-        return self.positions.get((), Position(1, 1))
+        return self.lines.position(self.starts[()]) if () in self.starts else Position(1, 1)
 
 
 class YamlError(Exception):
@@ -127,8 +132,21 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
 
     ``allow_unknown_tags`` keeps a value with an application tag (MkDocs configurations use
     ``!!python/name:``) as its plain text or collection instead of refusing it.
+
+    An ordinary record is read from libyaml's node tree (:func:`_read_nodes`), several times
+    faster; anything out of the ordinary, from an anchor to a syntax error, is read again event
+    by event (:func:`_read_events`), which holds every limit and explains every refusal.
     """
     lines = _Lines(text)
+    if _Loader is not yaml.SafeLoader and _openings(text) <= MAX_OPENINGS:
+        document = _read_nodes(text, lines)
+        if document is not None:
+            return document
+    return _read_events(text, lines, allow_unknown_tags)
+
+
+def _read_events(text: str, lines: _Lines, allow_unknown_tags: bool) -> YamlDocument:
+    """The careful reader: the parser's events one by one, within every limit."""
     builder = _Builder(allow_unknown_tags, lines)
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -159,6 +177,102 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
     return builder.document
 
 
+# -- the fast reader: libyaml's node tree ---------------------------------------------------------
+# libyaml composes nested collections by recursing in C, which a deep enough text ("[[[[...",
+# "- - - - ...") turns into a crash (at about 100,000 levels here; 20,000 are fine). Every level
+# opens with one of the characters "[{-:?", so a text with fewer of them than this cannot nest
+# deeper; a text with more is read by events only.
+MAX_OPENINGS = 5000
+_OPENINGS = "[{-:?"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_PROPERTIES = ("&", "!", "*")  # an anchor, a tag, an alias: for the careful reader
+
+
+def _openings(text: str) -> int:
+    """How many collections the text could open at most: a bound on its depth."""
+    return sum(text.count(character) for character in _OPENINGS)
+
+
+class _Unusual(Exception):
+    """Something only the careful reader handles (and explains, when it is an error)."""
+
+
+def _read_nodes(text: str, lines: _Lines) -> YamlDocument | None:
+    """The document from libyaml's node tree, or None when the text is anything but ordinary:
+    an anchor, alias or tag, a merge or duplicate key, a limit reached, a syntax error. The
+    result is the careful reader's, value for value and position for position."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    document = YamlDocument(value=None, lines=lines)
+    if node is None:
+        return document
+    try:
+        document.value = _NodeReader(text, document).read(node, (), 0)
+    except _Unusual:
+        return None
+    return document
+
+
+class _NodeReader:
+    def __init__(self, text: str, document: YamlDocument) -> None:
+        self.text = text
+        self.document = document
+        self.values = 0
+
+    def read(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.values += 1
+        start = node.start_mark.index
+        if (
+            self.values > MAX_VALUES
+            or depth >= MAX_DEPTH
+            or self.text.startswith(_PROPERTIES, start)
+        ):
+            raise _Unusual
+        self.document.starts[path] = start
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            return [
+                self.read(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
+            ]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key_start = key_node.start_mark.index
+                if (
+                    not isinstance(key_node, yaml.ScalarNode)
+                    or self.text.startswith(_PROPERTIES, key_start)
+                    or key_node.value in mapping
+                    or key_node.tag == _MERGE  # "<<" unquoted
+                ):
+                    raise _Unusual
+                key = key_node.value
+                self.document.key_starts[(*path, key)] = key_start
+                mapping[key] = self.read(value_node, (*path, key), depth + 1)
+            return mapping
+        raise _Unusual
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _TIMESTAMP:
+            self.document.plain_scalars[path] = PlainScalar(node.value, "timestamp")
+            return node.value
+        if tag not in _CONSTRUCTED_SCALARS:
+            raise _Unusual
+        try:
+            value = _constructor.construct_object(yaml.ScalarNode(tag, node.value), deep=True)
+        except (yaml.constructor.ConstructorError, ValueError):
+            raise _Unusual from None
+        self.document.plain_scalars[path] = PlainScalar(node.value, _CONSTRUCTED_SCALARS[tag])
+        return value
+
+
 def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
@@ -175,13 +289,17 @@ class _Lines:
     """
 
     def __init__(self, text: str) -> None:
-        breaks = list(_LINE_BREAK.finditer(text))
+        self.text = text
         self.length = len(text)
-        self.starts = [0, *(found.end() for found in breaks)]
-        self.ends = [*(found.start() for found in breaks), len(text)]
+        self.starts: list[int] = []
+        self.ends: list[int] = []
 
     def position(self, index: int) -> Position:
         """Where the character at ``index`` is; the end of the text is the end of its last line."""
+        if not self.starts:  # found on the first question: most texts are never asked one
+            breaks = list(_LINE_BREAK.finditer(self.text))
+            self.starts = [0, *(found.end() for found in breaks)]
+            self.ends = [*(found.start() for found in breaks), self.length]
         index = max(0, min(index, self.length))
         line = bisect.bisect_right(self.starts, index) - 1
         if line > 0 and index == self.starts[line] == self.length:
@@ -197,7 +315,7 @@ class _Frame:
     anchor: str | None
     values: int = 1
     key: str | None = None  # in a mapping: the key waiting for its value
-    keys_seen: dict[str, Position] = field(default_factory=dict)
+    keys_seen: dict[str, int] = field(default_factory=dict)  # key -> where it starts
 
 
 class _Builder:
@@ -206,7 +324,7 @@ class _Builder:
     def __init__(self, allow_unknown_tags: bool, lines: _Lines) -> None:
         self.allow_unknown_tags = allow_unknown_tags
         self.lines = lines
-        self.document = YamlDocument(value=None)
+        self.document = YamlDocument(value=None, lines=lines)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open_anchors: set[str] = set()
@@ -281,28 +399,28 @@ class _Builder:
             return
         self._count(1, event)
         value = self._scalar_value(event, path)
-        self.document.positions[path] = self._position(event)
+        self.document.starts[path] = event.start_mark.index
         self._add(value, path, 1)
         self._remember_anchor(event.anchor, value, 1)
 
     def _on_key(self, event: yaml.ScalarEvent) -> None:
         frame = self.stack[-1]
         key = event.value
-        position = self._position(event)
         if key == "<<" and event.implicit[0]:
             raise YamlError(
-                "merge keys ('<<') are not supported in records; write the fields out", position
+                "merge keys ('<<') are not supported in records; write the fields out",
+                self._position(event),
             )
         if key in frame.keys_seen:
-            first = frame.keys_seen[key]
+            first = self.lines.position(frame.keys_seen[key])
             raise YamlError(
                 f"duplicate key '{key}' (first at line {first.line}); a key may appear once "
                 "in a mapping",
-                position,
+                self._position(event),
             )
-        frame.keys_seen[key] = position
+        frame.keys_seen[key] = event.start_mark.index
         frame.key = key
-        self.document.key_positions[(*frame.path, key)] = position
+        self.document.key_starts[(*frame.path, key)] = event.start_mark.index
 
     def _scalar_value(self, event: yaml.ScalarEvent, path: Path_) -> Any:
         tag = event.tag
@@ -352,7 +470,7 @@ class _Builder:
             )
         value, values = self.anchors[event.anchor]
         self._count(values, event)
-        self.document.positions[path] = self._position(event)
+        self.document.starts[path] = event.start_mark.index
         self._add(value, path, values)
 
     def _on_collection_start(self, event: yaml.CollectionStartEvent) -> None:
@@ -373,7 +491,7 @@ class _Builder:
                     self._position(event),
                 )
         self._count(1, event)
-        self.document.positions[path] = self._position(event)
+        self.document.starts[path] = event.start_mark.index
         container: dict[str, Any] | list[Any] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
