@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -288,18 +289,24 @@ def test_a_page_without_a_head_start_tag_is_refused():
         with_content_security_policy("<p>no head</p>")
 
 
-def test_the_plugin_leaves_the_policy_out_under_serve_whose_live_reload_script_is_inline():
+@pytest.mark.parametrize(("command", "policy"), [("serve", False), ("build", True)])
+def test_the_plugin_leaves_the_policy_out_under_serve_whose_live_reload_script_is_inline(
+    tmp_path: Path, command: str, policy: bool
+):
     page = "<!doctype html><html><head><title>T</title></head><body></body></html>"
-    serving = FlarePlugin()
-    serving.on_startup(command="serve", dirty=False)
-    assert serving.on_post_template(page, template_name="404.html", config=None) == page
-    building = FlarePlugin()
-    building.on_startup(command="build", dirty=False)
-    assert building.load_config({}, str(REPO / "mkdocs.yml")) == ([], [])
-    assert META_START in building.on_post_template(page, template_name="404.html", config=None)
-    assert building.on_post_template("<urlset/>", template_name="sitemap.xml", config=None) == (
+    config = SimpleNamespace(site_dir=str(tmp_path))  # MkDocs' configuration, as the hook reads it
+    plugin = FlarePlugin()
+    plugin.on_startup(command=command, dirty=False)
+    assert plugin.load_config({}, str(REPO / "mkdocs.yml")) == ([], [])
+    written = plugin.on_post_template(page, template_name="404.html", config=config)
+    (tmp_path / "404.html").write_text(written, encoding="utf-8")  # as MkDocs writes it
+    assert plugin.on_post_template("<urlset/>", template_name="sitemap.xml", config=config) == (
         "<urlset/>"
     )
+
+    plugin._write_policies()  # as the build ends
+
+    assert (META_START in (tmp_path / "404.html").read_text(encoding="utf-8")) is policy
 
 
 def test_a_build_allows_the_image_hosts_and_names_a_page_whose_inline_script_is_blocked(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site
+from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
 from support import tool_missing
 
 EPOCH = int(EXAMPLE_NOW.timestamp())
@@ -47,13 +47,16 @@ def build(
     timezone: str = "UTC",
     cwd: Path | None = None,
     clock: list[str] | None = None,
+    workers: int | None = None,
 ) -> Path:
-    """Run `flare build` on ``root`` into ``output`` (relative to ``cwd``, or absolute)."""
+    """Run `flare build` on ``root`` into ``output`` (relative to ``cwd``, or absolute), in a
+    process of its own (``workers`` processes of its own, when given)."""
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": str(hash_seed),
         "TZ": timezone,
+        **({"FLARE_WORKERS": str(workers)} if workers else {}),
     }
     result = subprocess.run(
         [*(clock or []), FLARE, "build", str(root), "-d", output],
@@ -192,3 +195,24 @@ def test_an_empty_source_date_epoch_builds_at_the_clock_time_and_mkdocs_agrees(t
     built_at = datetime.fromisoformat(re.findall(r'Last updated <time datetime="([^"]+)"', home)[0])
     sitemap = (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {built_at.date().isoformat()}
+
+
+def test_a_site_built_in_two_processes_is_the_one_built_in_one(tmp_path: Path):
+    """A big site renders its pages and writes their policies in a process per core
+    (FLARE_WORKERS, else the cores): the site is the same byte for byte as from one process.
+    In processes of their own: a process with other threads, like the tests', never forks."""
+    root = copy_example_site(tmp_path)
+    one = build(root, str(tmp_path / "one"), epoch=EPOCH, workers=1)
+    two = build(root, str(tmp_path / "two"), epoch=EPOCH, workers=2)
+
+    assert differences(one, two) == []
+    assert 'http-equiv="Content-Security-Policy"' in (two / "index.html").read_text("utf-8")
+
+
+def test_a_number_of_workers_that_is_not_one_is_refused_with_what_to_give(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    result = flare("build", str(root), "-d", str(tmp_path / "site"), env={"FLARE_WORKERS": "0"})
+
+    assert result.returncode != 0
+    assert "FLARE_WORKERS='0': give a whole number of processes, 1 or more" in result.stderr
+    assert not (tmp_path / "site").exists()

@@ -42,7 +42,6 @@ from generator.mkdocs_plugin.palette import dark_without_script, primary_colours
 from generator.model.components import Component
 from generator.outputs import output_files
 from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
-from generator.render.csp import inline_code, with_content_security_policy
 from generator.render.i18n import language, nearest_catalog
 from generator.render.layout import NavigationLink, SiteFrame
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
@@ -50,6 +49,8 @@ from generator.render.pages import UrlFor
 from generator.render.palette import palette_css
 from generator.validate.site import Site, load_site
 from generator.write.files import write_files
+from generator.write.parallel import map_in_processes, worker_count
+from generator.write.policies import with_policies
 
 log = logging.getLogger("mkdocs.plugins.flare")
 
@@ -85,6 +86,8 @@ class FlarePlugin(BasePlugin):
         self.language = "en"  # the theme's language, which Flare's pages are written in
         self._pages: dict[str, GeneratedPage] = {}
         self._nav: Navigation | None = None
+        self._contents: dict[str, str] = {}  # each page's content, rendered in on_nav
+        self._built_pages: dict[str, Path] = {}  # each page's file, by source, for its policy
         self._page_urls: dict[str, str] = {}  # each generated page's address, by source path
         self._serving = False
         # Under `serve`, mistakes do not stop the preview: it keeps the last good records and
@@ -187,21 +190,31 @@ class FlarePlugin(BasePlugin):
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        self._nav = nav  # the light layout's header lists its first level
+        """Keep the navigation (the light layout's header lists its first level), and render
+        the content of Flare's pages, now that their addresses are final: on a big site in a
+        process per core, before the engine reads the pages one by one."""
+        self._nav = nav
+        paths = list(self._pages)
+
+        def render(path: str) -> str:
+            return self._pages[path].render(self._resolve_url_for(_page_url(path, files), files))
+
+        self._contents = dict(
+            zip(paths, map_in_processes(render, paths, worker_count(len(paths))), strict=True)
+        )
         return nav
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        generated = self._pages.get(page.file.src_uri)
-        if generated is None:
+        if page.file.src_uri not in self._pages:
             return html
-        return generated.render(self._resolve_url_for(page, files))
+        return self._contents.pop(page.file.src_uri)
 
     @event_priority(-100)  # after other plugins' edits: the policy hashes the finished page
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Announce the feeds in every page's head, so readers and browsers discover them; then
-        put the page's Content-Security-Policy first in its head."""
+        """Announce the feeds in every page's head, so readers and browsers discover them; the
+        page's Content-Security-Policy goes first in its head once it is written (on_post_build)."""
         generated = self._pages.get(page.file.src_uri)
         if generated is not None and generated.lay_out is not None:
             output = generated.lay_out(self._resolve_frame(page, config), page.content or "")
@@ -230,22 +243,24 @@ class FlarePlugin(BasePlugin):
         )
         if self._serving and self._preview_errors:
             output = _with_banner(output, self._preview_errors)
-        return self._with_policy(output, page.file.src_uri)
+        self._built_pages[page.file.src_uri] = Path(page.file.abs_dest_path)
+        return output
 
     @event_priority(-100)
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str:
         """The theme's own pages (404.html) get their policy too; sitemap.xml is no page."""
-        if not template_name.endswith(".html"):
-            return output_content
-        return self._with_policy(output_content, template_name)
+        if template_name.endswith(".html"):
+            self._built_pages[template_name] = Path(config.site_dir) / template_name
+        return output_content
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges;
         then put Flare's pages in the search index as a line each."""
         assert self.snapshot is not None and self.links is not None
+        self._write_policies()
         write_files(Path(config.site_dir), output_files(self.snapshot, self.links))
         search.rewrite_index(
             Path(config.site_dir),
@@ -263,16 +278,21 @@ class FlarePlugin(BasePlugin):
         return server
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _with_policy(self, html: str, source: str) -> str:
+    def _write_policies(self) -> None:
+        """Each page's Content-Security-Policy, from the page as it was written (the last
+        plugin's edit included); none under `serve`, whose live reload is an inline script."""
+        pages = {source: path for source, path in self._built_pages.items() if path.is_file()}
+        self._built_pages = {}  # MkDocs writes no file for an empty page
         if self._serving:
-            return html
+            return
         assert self.settings is not None
-        if inline_code(html).blocked_scripts:
-            log.warning(
-                f"{source}: the page's Content-Security-Policy blocks the inline <script> in its "
-                "content; put the script in a file and list it under extra_javascript"
-            )
-        return with_content_security_policy(html, image_hosts=self.settings.allowed_image_hosts)
+        blocked = with_policies(list(pages.values()), self.settings.allowed_image_hosts)
+        for source, scripts in zip(pages, blocked, strict=True):
+            if scripts:
+                log.warning(
+                    f"{source}: the page's Content-Security-Policy blocks the inline <script> in "
+                    "its content; put the script in a file and list it under extra_javascript"
+                )
 
     def _resolve_now(self) -> datetime:
         try:
@@ -338,16 +358,16 @@ class FlarePlugin(BasePlugin):
                 return component
         return None
 
-    def _resolve_url_for(self, page: Page, files: Files) -> UrlFor:
-        """Links relative to ``page``, so the site works under any sub-path."""
+    def _resolve_url_for(self, page_url: str, files: Files) -> UrlFor:
+        """Links relative to the page at ``page_url``, so the site works under any sub-path."""
 
         def url_for(path: str) -> str:
             if not path.endswith(".md"):  # an output written after the build, not a page
-                return get_relative_url(path, page.url)
+                return get_relative_url(path, page_url)
             target = files.get_file_from_path(path)
             if target is None:
                 raise PluginError(f"Flare links to {path}, which is not part of the site")
-            return get_relative_url(target.url, page.url)
+            return get_relative_url(target.url, page_url)
 
         return url_for
 
@@ -356,6 +376,12 @@ def _option_name(field: str) -> str:
     """``timezone`` for ``plugins[0].flare.timezone``: the option as MkDocs names it."""
     _, found, option = field.partition(".flare.")
     return option if found else field or "flare"
+
+
+def _page_url(path: str, files: Files) -> str:
+    file = files.get_file_from_path(path)
+    assert file is not None, f"{path} is one of Flare's pages, which on_files added"
+    return file.url
 
 
 def _first_page(item: StructureItem) -> Page | None:
