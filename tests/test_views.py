@@ -11,7 +11,8 @@ from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
 from generator.model.records import Incident, Maintenance, Record
 from generator.render.format import format_duration
-from generator.render.views import RecordPage, SiteViews
+from generator.render.pages import Renderer
+from generator.render.views import COMPONENT_PAGE_RECORDS, RecordPage, SiteViews
 from generator.validate.site import Site
 
 SETTINGS = SiteSettings.model_validate(
@@ -231,3 +232,31 @@ def test_history_of_an_empty_site_is_one_empty_page():
 )
 def test_durations_read_short_and_plain(minutes, text):
     assert format_duration(timedelta(minutes=minutes)) == text
+
+
+def test_a_component_page_lists_its_latest_records_and_counts_them_all():
+    """A component's page stays small however many records touched it: the history has all."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    records = [
+        incident(
+            f"i{number:03}",
+            "minor",
+            ["api"],
+            ((start + timedelta(days=number)).isoformat(), "investigating"),
+            ((start + timedelta(days=number, hours=1)).isoformat(), "resolved"),
+        )
+        for number in range(COMPONENT_PAGE_RECORDS + 10)
+    ]
+
+    page = views(*records).component_page(SETTINGS.components[0])
+
+    assert page.total == COMPONENT_PAGE_RECORDS + 10
+    assert [record.id for record in page.records] == [
+        f"i{number:03}" for number in reversed(range(10, COMPONENT_PAGE_RECORDS + 10))
+    ]  # the latest, newest first
+    assert set(page.durations) == {record.id for record in page.records}
+    html = Renderer(SETTINGS).component(page, url=lambda path: path)
+    assert f"Showing the latest {COMPONENT_PAGE_RECORDS} of {COMPONENT_PAGE_RECORDS + 10}." in html
+    assert (
+        '<a href="history/index.md">Every incident and maintenance is in the history.</a>' in html
+    )

@@ -43,6 +43,8 @@ from generator.render.i18n import Language
 UPTIME_DAYS = 90  # the home page's uptime bars; one of the snapshot's UPTIME_WINDOWS
 PHONE_DAYS = 30  # what a phone shows of a bar: flare.css widens it to 300 % and shows its end
 HISTORY_PAGE_SIZE = 25
+# A component's page lists its latest records, so that it stays small however many there are.
+COMPONENT_PAGE_RECORDS = 50
 
 
 # -- shared pieces ---------------------------------------------------------------------------------
@@ -156,8 +158,9 @@ class HistoryPage:
 class ComponentPage:
     status: ComponentStatus
     uptime_by_window: dict[int, float]  # days -> uptime
-    records: tuple[Record, ...]  # newest first
+    records: tuple[Record, ...]  # the latest COMPONENT_PAGE_RECORDS, newest first
     durations: dict[str, timedelta | None]  # by record id; None while still open
+    total: int  # how many records touched the component in all (the history lists them)
 
 
 # -- a post-mortem's page -------------------------------------------------------------------------
@@ -312,11 +315,13 @@ class SiteViews:
 
     def component_page(self, component: Component) -> ComponentPage:
         touching = self.snapshot.touching(component.id)
+        latest = touching[:COMPONENT_PAGE_RECORDS]
         return ComponentPage(
             status=self.component_status(component),
             uptime_by_window=self.snapshot.uptime[component.id],
-            records=_records(touching),
-            durations={facts.id: facts.duration for facts in touching},
+            records=_records(latest),
+            durations={facts.id: facts.duration for facts in latest},
+            total=len(touching),
         )
 
     def component_status(self, component: Component) -> ComponentStatus:
