@@ -133,15 +133,23 @@ def state_intervals(
         else:
             changes.update((record.started_at, record.ended_at))
     points = sorted(point for point in changes if start <= point < end)
-    spans = [(record, *_reach(record)) for record in relevant]
+    # A sweep over the points in time order: the records that can affect the state join as the
+    # sweep reaches their start and leave after their last moment, so each point looks at the
+    # few records around it, not at every record of the component.
+    waiting = sorted(
+        ((*_reach(record), order) for order, record in enumerate(relevant)),
+        key=lambda span: (span[0], span[2]),
+    )
+    joined = 0
+    active: list[tuple[datetime, datetime | None, int]] = []
     intervals: list[StateInterval] = []
     for index, point in enumerate(points):
         until = points[index + 1] if index + 1 < len(points) else end
-        around = [
-            record
-            for record, first, last in spans
-            if first <= point and (last is None or point <= last)
-        ]
+        while joined < len(waiting) and waiting[joined][0] <= point:
+            active.append(waiting[joined])
+            joined += 1
+        active = [span for span in active if span[1] is None or point <= span[1]]
+        around = [relevant[order] for _, _, order in sorted(active, key=lambda span: span[2])]
         state, causes = _state_and_causes(around, component_id, point)
         if intervals and intervals[-1].state is state and intervals[-1].causes == causes:
             intervals[-1] = StateInterval(intervals[-1].start, until, state, causes)
