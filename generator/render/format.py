@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -165,9 +165,14 @@ def _date_time(locale: Locale) -> str:
 def format_clock(instant: datetime, zone: ZoneInfo, language: Language = ENGLISH) -> str:
     """``14:05 UTC``: the time of day on a day the reader already knows."""
     local = instant.astimezone(zone)
+    return _clock_text(local.time(), local.tzname() or "", language)
+
+
+@functools.cache
+def _clock_text(clock: time, zone_name: str, language: Language) -> str:
+    # Each time of day is written many times over a big site, and Babel takes its time.
     locale = language.locale
-    clock = babel_time(local.time(), _date_pattern(locale, "clock"), locale=locale)
-    return f"{clock} {local.tzname()}"
+    return f"{babel_time(clock, _date_pattern(locale, 'clock'), locale=locale)} {zone_name}"
 
 
 def format_month(first: date, language: Language = ENGLISH) -> str:
