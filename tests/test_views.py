@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 
 from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
 from generator.model.records import Incident, Maintenance, Record
 from generator.render.format import format_duration
-from generator.render.pages import Renderer
+from generator.render.pages import CompiledTemplates, Renderer
 from generator.render.views import COMPONENT_PAGE_RECORDS, RecordPage, SiteViews
 from generator.validate.site import Site
 
@@ -260,3 +261,23 @@ def test_a_component_page_lists_its_latest_records_and_counts_them_all():
     assert (
         '<a href="history/index.md">Every incident and maintenance is in the history.</a>' in html
     )
+
+
+def test_compiled_templates_are_kept_between_processes_and_never_stale(tmp_path):
+    """A build compiles each template once, kept on disk for the next process; a template
+    that changed since is compiled again."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text("first {{ value }}", encoding="utf-8")
+    (tmp_path / "code").mkdir()
+
+    def render() -> str:  # as a new process would: a fresh environment and a fresh cache
+        cache = CompiledTemplates(str(tmp_path / "code"))
+        env = Environment(loader=FileSystemLoader(templates), bytecode_cache=cache)
+        return env.get_template("page.html").render(value=1)
+
+    assert render() == "first 1"
+    assert len(list((tmp_path / "code").iterdir())) == 1  # the compiled code, on disk
+    assert render() == "first 1"  # read back from disk
+    (templates / "page.html").write_text("second {{ value }}", encoding="utf-8")
+    assert render() == "second 1"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config.base import ValidationError as ConfigValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -44,7 +45,7 @@ from generator.outputs.pages import IN_NAVIGATION, GeneratedPage, pages
 from generator.render.i18n import language, nearest_catalog
 from generator.render.layout import NavigationLink, SiteFrame
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, component_page_path
-from generator.render.pages import UrlFor
+from generator.render.pages import TEMPLATE_CODE, UrlFor
 from generator.render.palette import palette_css
 from generator.validate.site import Site, load_site
 from generator.write.files import write_files
@@ -229,7 +230,13 @@ class FlarePlugin(BasePlugin):
             return html
         return self._contents.pop(page.file.src_uri)
 
-    @event_priority(-100)  # after other plugins' edits: the policy hashes the finished page
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        """The theme's templates compiled once, not once per build: a second of every build."""
+        if env.bytecode_cache is None:
+            env.bytecode_cache = TEMPLATE_CODE
+        return env
+
+    @event_priority(-100)  # after other plugins' edits: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Announce the feeds in every page's head, so readers and browsers discover them; the
         page's Content-Security-Policy goes first in its head once it is written (on_post_build)."""

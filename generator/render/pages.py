@@ -11,6 +11,7 @@ numbers and labels in that language (:mod:`generator.render.i18n`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
-from jinja2.bccache import Bucket
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from generator.derive.reliability import PERCENTILE, ReliabilityReport
@@ -73,26 +74,40 @@ UrlFor = Callable[[str], str]
 
 
 class CompiledTemplates(BytecodeCache):
-    """The templates' compiled code, kept for the process. Each build has an environment of its
-    own (its filters know the site's settings and language) but compiles the same templates the
-    same way, and compiling is most of what rendering costs: a process that builds many times
-    (``serve``, the tests) compiles each template once. A changed template does not match its
-    checksum and is compiled again.
+    """The templates' compiled code, kept for the process and, between processes, in Jinja's
+    cache folder of the user (in the system's temporary folder). Each build has an environment
+    of its own (its filters know the site's settings and language) but compiles the same
+    templates the same way, and compiling is most of what rendering costs: each template is
+    compiled once, not once per build. A changed template does not match its checksum and is
+    compiled again. The MkDocs adapter gives the theme's templates the same cache.
 
     Jinja computes a filter of a constant (``{{ 90 | percent }}``) once, as it compiles, with
     the filters of the environment compiling it: the code would keep one site's language for
     the next. So no template applies a filter to a constant (tests/test_i18n.py holds this)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str | None = None) -> None:
+        """``folder``: where to keep the code between processes (None: Jinja's own)."""
         self._code: dict[str, bytes] = {}
+        self._disk: FileSystemBytecodeCache | None
+        try:
+            self._disk = FileSystemBytecodeCache(folder)
+        except RuntimeError:  # Jinja found no folder of the user's own: compile once a process
+            self._disk = None
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)
+        elif self._disk is not None:
+            self._disk.load_bytecode(bucket)  # checks the checksum and Python's bytecode magic
+            if bucket.code is not None:
+                self._code[bucket.key] = bucket.bytecode_to_string()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        if self._disk is not None:
+            with contextlib.suppress(OSError):  # a full or read-only disk: compile again later
+                self._disk.dump_bytecode(bucket)
 
 
 TEMPLATE_CODE = CompiledTemplates()
