@@ -10,7 +10,6 @@ beside the site and swaps it in, checked in this process with real signals.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import shutil
 import signal
@@ -19,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
+from conftest import EXAMPLE_NOW, FLARE, copy_example_site, flare
 from generator.write.staging import Interrupted, build_and_replace
+from support.records import write_simple_incidents
 from support.waiting import wait_until
 
 # Enough records that the build is still writing pages well after its staging folder appears.
@@ -62,12 +62,9 @@ def served_site(root: Path, example_build: Path) -> Path:
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory, example_build: Path) -> Path:
     """The example's configuration and pages with many generated records, and a served site."""
-    spec = importlib.util.spec_from_file_location("benchmark_build", REPO / "benchmarks/build.py")
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
     root = copy_example_site(tmp_path_factory.mktemp("large"))
     shutil.rmtree(root / "incidents")
-    benchmark.write_records(root / "incidents", RECORDS)
+    write_simple_incidents(root / "incidents", RECORDS)
     served_site(root, example_build)
     return root
 
