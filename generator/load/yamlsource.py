@@ -29,6 +29,9 @@ from generator.errors import Position
 
 # libyaml's parser is much faster; the pure-Python one is used where PyYAML was built without it.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The fast reader's: libyaml composing without resolving, so that keys stay text unexamined and
+# only plain values are resolved, here, as the careful reader resolves them.
+_NodeLoader = getattr(yaml, "CBaseLoader", None)
 
 MAX_FILE_BYTES = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
@@ -138,7 +141,7 @@ def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocum
     by event (:func:`_read_events`), which holds every limit and explains every refusal.
     """
     lines = _Lines(text)
-    if _Loader is not yaml.SafeLoader and _openings(text) <= MAX_OPENINGS:
+    if _NodeLoader is not None and _openings(text) <= MAX_OPENINGS:
         document = _read_nodes(text, lines)
         if document is not None:
             return document
@@ -186,7 +189,6 @@ MAX_OPENINGS = 5000
 _OPENINGS = "[{-:?"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
 _PROPERTIES = ("&", "!", "*")  # an anchor, a tag, an alias: for the careful reader
 
 
@@ -204,7 +206,7 @@ def _read_nodes(text: str, lines: _Lines) -> YamlDocument | None:
     an anchor, alias or tag, a merge or duplicate key, a limit reached, a syntax error. The
     result is the careful reader's, value for value and position for position."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_NodeLoader)
     except yaml.YAMLError:
         return None
     document = YamlDocument(value=None, lines=lines)
@@ -247,7 +249,7 @@ class _NodeReader:
                     not isinstance(key_node, yaml.ScalarNode)
                     or self.text.startswith(_PROPERTIES, key_start)
                     or key_node.value in mapping
-                    or key_node.tag == _MERGE  # "<<" unquoted
+                    or (key_node.value == "<<" and not key_node.style)  # a merge key
                 ):
                     raise _Unusual
                 key = key_node.value
@@ -258,6 +260,8 @@ class _NodeReader:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         tag = node.tag
+        if not node.style:  # plain: YAML 1.1 may read it as something other than text
+            tag = _resolver.resolve(yaml.ScalarNode, node.value, (True, False))
         if tag == _STR:
             return node.value
         if tag == _TIMESTAMP:
