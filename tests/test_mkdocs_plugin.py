@@ -23,8 +23,8 @@ from generator.mkdocs_plugin.plugin import page_source
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
 
-def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+def mkdocs_build(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp())), **env}
     return subprocess.run(
         [MKDOCS, "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")],
         env=env,
@@ -112,3 +112,11 @@ def test_a_generated_pages_source_reads_back_with_its_title_whatever_it_holds(ti
 
     assert meta == {"title": escape(title), "hide": ["toc"], "search": {"exclude": True}}
     assert content == ""
+
+
+def test_a_number_of_workers_that_is_not_one_is_refused_by_mkdocs_too(site_folder: SiteFolder):
+    result = mkdocs_build(site_folder.root, FLARE_WORKERS="two")
+
+    assert result.returncode == 1
+    assert "FLARE_WORKERS='two': give a whole number of processes, 1 or more" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -156,6 +156,10 @@ class FlarePlugin(BasePlugin):
                 # Not log.warning: suspicious records must not fail a build run with --strict.
                 log.info(warning.format(config_file.parent))
         try:
+            worker_count(0)  # FLARE_WORKERS, checked before any work
+        except FlareError as error:
+            raise PluginError(str(error)) from None
+        try:
             self.links = SiteLinks(config.site_url or "")
         except FlareError as error:
             raise PluginError(
