@@ -9,16 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from html import escape
 from pathlib import Path
 
 import lxml.html
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
-from mkdocs.utils.meta import get_data
 
 from conftest import EXAMPLE_NOW, SiteFolder, copy_example_site
-from generator.mkdocs_plugin.plugin import page_source
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
@@ -100,18 +95,6 @@ def test_the_status_page_in_the_light_layout_takes_the_sites_colour_direction_an
     ]
     styles = (site_folder.root / "site" / "assets" / "flare" / "flare.css").read_text("utf-8")
     assert "[data-md-color-primary=teal]{--md-primary-fg-color:#" in styles
-
-
-@settings(max_examples=300, deadline=None)
-@given(title=st.text())
-@example(title='Störung 🔥 \u2028 \x85 \x7f \x00 "quoted" back\\slash <b>&amp;</b>')
-def test_a_generated_pages_source_reads_back_with_its_title_whatever_it_holds(title: str):
-    """MkDocs reads the front matter Flare writes for a page back as written: its title (the
-    author's text, HTML-escaped), no table of contents, out of the theme's search indexing."""
-    content, meta = get_data(page_source(title))
-
-    assert meta == {"title": escape(title), "hide": ["toc"], "search": {"exclude": True}}
-    assert content == ""
 
 
 def test_a_number_of_workers_that_is_not_one_is_refused_by_mkdocs_too(site_folder: SiteFolder):

@@ -60,39 +60,6 @@ ASSETS_DIR = "assets/flare"
 STYLESHEET = "flare.css"
 
 
-def page_source(title: str) -> str:
-    """A generated page's Markdown: only its title; the content comes from the core's templates.
-
-    The theme writes a page's title into ``<title>``, its header and the search index as HTML,
-    unescaped, so the title given is the author's text HTML-escaped. The page stays out of the
-    theme's search indexing, which would parse every page's HTML for entries that on_post_build
-    replaces with a line each anyway.
-    """
-    return (
-        f"---\ntitle: {_yaml_quoted(escape(title))}\nhide:\n- toc\nsearch:\n  exclude: true\n---\n"
-    )
-
-
-# Everything but printable ASCII, the double quote and the backslash: what a YAML double-quoted
-# scalar must escape, or had better (line breaks YAML sees where editors see none, U+2028).
-_YAML_UNSAFE = re.compile(r"[^ !#-\[\]-~]")
-
-
-def _yaml_quoted(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar in ASCII, which MkDocs' YAML reader reads back as
-    ``text`` whatever it holds (an emoji, a control character); yaml.safe_dump wrote the same
-    for a page in ten times the time."""
-
-    def escaped(match: re.Match[str]) -> str:
-        character = match[0]
-        if character in '"\\':
-            return "\\" + character
-        code = ord(character)
-        return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
-
-    return '"' + _YAML_UNSAFE.sub(escaped, text) + '"'
-
-
 class FlarePlugin(BasePlugin):
     """Its options are :class:`~generator.load.settings.SiteSettings`, the one schema of the
     ``flare`` block in mkdocs.yml, read the same way by ``flare validate`` and by a build."""
@@ -180,7 +147,7 @@ class FlarePlugin(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.snapshot is not None
         self._pages = pages(self.snapshot, self.language)
-        for path, page in self._pages.items():
+        for path in self._pages:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"{config.docs_dir}/{path} would replace a page Flare generates; "
@@ -189,7 +156,7 @@ class FlarePlugin(BasePlugin):
             file = File.generated(
                 config,
                 path,
-                content=page_source(page.title),
+                content="",  # its title in on_page_markdown, its content in on_page_content
                 inclusion=(
                     InclusionLevel.INCLUDED if path in IN_NAVIGATION else InclusionLevel.NOT_IN_NAV
                 ),
@@ -226,6 +193,22 @@ class FlarePlugin(BasePlugin):
             zip(paths, map_in_processes(render, paths, worker_count(len(paths))), strict=True)
         )
         return nav
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A generated page's title and settings, as front matter would give them (MkDocs would
+        read front matter with a YAML parser written in Python, a page at a time).
+
+        The theme writes a page's title into ``<title>``, its header and the search index as
+        HTML, unescaped, so the title given is the author's text HTML-escaped. The page stays out
+        of the theme's search indexing, which would parse its HTML for entries that
+        on_post_build replaces with a line each anyway."""
+        generated = self._pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        page.meta = {"title": escape(generated.title), "hide": ["toc"], "search": {"exclude": True}}
+        return markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
