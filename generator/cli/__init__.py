@@ -6,6 +6,7 @@ init) and :mod:`.authoring` (new, update, resolve, postmortem).
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -13,11 +14,26 @@ from pathlib import Path
 import click
 
 from generator.__about__ import __version__
-from generator.cli.authoring import new, postmortem, reschedule, resolve, update
 from generator.cli.common import fail
-from generator.cli.notify import notify
-from generator.cli.site import build, doctor, init, schema, serve, validate
 from generator.errors import FlareError, InvalidSite
+
+# Each command by name, and the module that defines it: a command's module is imported only when
+# the command runs (or help lists it), so `flare validate` in a pre-commit hook does not load
+# the build, the authoring tools and the notifications too.
+COMMANDS = {
+    "validate": "site",
+    "build": "site",
+    "serve": "site",
+    "doctor": "site",
+    "notify": "notify",
+    "schema": "site",
+    "init": "site",
+    "new": "authoring",
+    "update": "authoring",
+    "resolve": "authoring",
+    "reschedule": "authoring",
+    "postmortem": "authoring",
+}
 
 BUG_REPORT = (
     "flare: this is a bug in Flare, not a mistake in your records or settings; nothing was "
@@ -32,6 +48,17 @@ class _Commands(click.Group):
     A mistake the user can fix raises :class:`~generator.errors.FlareError` (or click's own
     usage errors); every other exception is a bug, shown whole with its traceback.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"generator.cli.{COMMANDS[name]}")
+        command = getattr(module, name)
+        assert isinstance(command, click.Command), f"generator.cli.{COMMANDS[name]}.{name}"
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -59,9 +86,3 @@ def main() -> None:
     Exit status: 0 on success, 1 when records are invalid or the build fails, 2 on wrong usage;
     an interrupted build ends by its signal.
     """
-
-
-COMMANDS = (validate, build, serve, doctor, notify, schema, init)
-AUTHORING = (new, update, resolve, reschedule, postmortem)
-for command in (*COMMANDS, *AUTHORING):
-    main.add_command(command)

@@ -9,11 +9,10 @@ import shlex
 import signal
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from generator.author import scaffold
 from generator.cli.common import (
     CONFIG_NAME,
     build_now,
@@ -25,10 +24,12 @@ from generator.cli.common import (
     site_dir_argument,
 )
 from generator.errors import FlareError, InvalidSite, Severity
-from generator.model.schema import record_schema
 from generator.render.format import plural
-from generator.write.files import missing_outputs
-from generator.write.staging import Interrupted, build_and_replace
+
+if TYPE_CHECKING:
+    from generator.write.staging import Interrupted
+
+# The heavier modules are imported by the commands that need them, not by `flare validate`.
 
 
 @click.command()
@@ -95,6 +96,8 @@ def build(site_dir: Path, output_dir: Path | None) -> None:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from generator.write.staging import Interrupted, build_and_replace
+
     _show_mkdocs_log()
     try:
         config = load_config(str(site_dir / CONFIG_NAME))
@@ -140,6 +143,8 @@ def doctor(site_dir: Path, output_dir: Path | None) -> None:
         fail(
             f"{built} is not a folder: there is no built site to check; build it with flare build."
         )
+    from generator.write.files import missing_outputs
+
     missing = missing_outputs(built)
     if missing:
         fail(
@@ -190,6 +195,8 @@ def serve(site_dir: Path, dev_addr: str) -> None:
 )
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a record file, for editors and other tools."""
+    from generator.model.schema import record_schema
+
     text = json.dumps(record_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -207,6 +214,8 @@ def init(directory: Path, name: str | None) -> None:
     page, a README, requirements.txt, workflows for GitHub Actions and GitLab CI, and a
     pre-commit hook. DIRECTORY is created if missing; one that holds a mkdocs.yml is refused.
     """
+    from generator.author import scaffold
+
     try:
         created = scaffold.create_site(directory, site_name=name, now=build_now())
     except scaffold.ScaffoldError as error:
