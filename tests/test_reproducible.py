@@ -48,9 +48,11 @@ def build(
     cwd: Path | None = None,
     clock: list[str] | None = None,
     workers: int | None = None,
+    said: list[str] | None = None,
 ) -> Path:
     """Run `flare build` on ``root`` into ``output`` (relative to ``cwd``, or absolute), in a
-    process of its own (``workers`` processes of its own, when given)."""
+    process of its own (``workers`` processes of its own, when given); what it printed on
+    standard error goes into ``said`` when given."""
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": str(epoch),
@@ -67,6 +69,8 @@ def build(
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    if said is not None:
+        said.append(result.stderr)
     return (cwd or Path()) / output
 
 
@@ -202,9 +206,12 @@ def test_a_site_built_in_two_processes_is_the_one_built_in_one(tmp_path: Path):
     (FLARE_WORKERS, else the cores): the site is the same byte for byte as from one process.
     In processes of their own: a process with other threads, like the tests', never forks."""
     root = copy_example_site(tmp_path)
-    one = build(root, str(tmp_path / "one"), epoch=EPOCH, workers=1)
-    two = build(root, str(tmp_path / "two"), epoch=EPOCH, workers=2)
+    said: list[str] = []
+    one = build(root, str(tmp_path / "one"), epoch=EPOCH, workers=1, said=said)
+    two = build(root, str(tmp_path / "two"), epoch=EPOCH, workers=2, said=said)
 
+    assert "in 2 processes" not in said[0]
+    assert "Flare renders its 40 pages in 2 processes" in said[1]  # the forks did the work
     assert differences(one, two) == []
     assert 'http-equiv="Content-Security-Policy"' in (two / "index.html").read_text("utf-8")
 

@@ -49,7 +49,7 @@ from generator.render.pages import TEMPLATE_CODE, UrlFor
 from generator.render.palette import palette_css
 from generator.validate.site import Site, load_site
 from generator.write.files import write_files
-from generator.write.parallel import map_in_processes, worker_count
+from generator.write.parallel import map_in_processes, processes_for, worker_count
 from generator.write.policies import with_policies
 
 log = logging.getLogger("mkdocs.plugins.flare")
@@ -189,9 +189,10 @@ class FlarePlugin(BasePlugin):
         def render(path: str) -> str:
             return self._pages[path].render(self._resolve_url_for(_page_url(path, files), files))
 
-        self._contents = dict(
-            zip(paths, map_in_processes(render, paths, worker_count(len(paths))), strict=True)
-        )
+        workers = processes_for(len(paths), worker_count(len(paths)))
+        if workers > 1:
+            log.info(f"Flare renders its {len(paths)} pages in {workers} processes")
+        self._contents = dict(zip(paths, map_in_processes(render, paths, workers), strict=True))
         return nav
 
     def on_page_markdown(

@@ -45,8 +45,11 @@ def worker_count(items: int) -> int:
     return max(1, min(os.cpu_count() or 1, items // ITEMS_PER_WORKER))
 
 
-def can_fork() -> bool:
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+def processes_for(items: int, workers: int) -> int:
+    """How many processes :func:`map_in_processes` uses for ``items`` pieces of work: 1 where
+    there is only one worker, one item, or a process that must not fork."""
+    forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    return workers if workers > 1 and items > 1 and forkable else 1
 
 
 def map_in_processes(
@@ -55,7 +58,8 @@ def map_in_processes(
     """``function`` of each item, in order; in ``workers`` forked processes when more than one
     and the process can fork. The results travel back by pickle."""
     global _work
-    if workers <= 1 or len(items) < 2 or not can_fork():
+    workers = processes_for(len(items), workers)
+    if workers == 1:
         return [function(item) for item in items]
     count = min(len(items), workers * CHUNKS_PER_WORKER)
     bounds = [
