@@ -165,6 +165,7 @@ def bench(
                 warnings = [line for line in text.splitlines() if ": warning: " in line]
             if "cold" in steps:
                 shutil.rmtree(root / "site", ignore_errors=True)
+                shutil.rmtree(root / ".cache", ignore_errors=True)  # Flare's kept pages
                 _timed(count, run, "cold", build(root), samples)
             needs_site = steps & {"changed", "unchanged", "reference"}
             if needs_site and not (root / "site").is_dir():

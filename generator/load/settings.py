@@ -101,6 +101,12 @@ class SiteSettings(BaseModel):
         "`images.example.com`; images from any other host are shown as their alt text.",
     )
 
+    cache: bool = Field(
+        default=True,
+        strict=True,
+        description="Keep the built pages in .cache/flare beside mkdocs.yml, so that a rebuild "
+        "renders only the pages whose records, settings, theme or instant changed.",
+    )
     notify: list[NotifyChannel] = Field(
         default_factory=list,
         description="Channels flare notify announces each new update to, once.",

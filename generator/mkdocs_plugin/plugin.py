@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, DictLoader, Environment
 from mkdocs.config.base import ValidationError as ConfigValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -33,6 +33,7 @@ from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
 from generator.mkdocs_plugin import search
+from generator.mkdocs_plugin.cache import CACHE_DIR, KEPT_PAGE_TEMPLATE, engine_fingerprint
 from generator.mkdocs_plugin.config_check import (
     plugin_order_message,
     plugins_before_flare,
@@ -49,6 +50,7 @@ from generator.render.pages import TEMPLATE_CODE, UrlFor
 from generator.render.palette import palette_css
 from generator.validate.site import Site, load_site
 from generator.write.files import write_files
+from generator.write.page_cache import PageCache, code_fingerprint, fingerprint
 from generator.write.parallel import map_in_processes, processes_for, worker_count
 from generator.write.policies import with_policies
 
@@ -75,6 +77,9 @@ class FlarePlugin(BasePlugin):
         self._contents: dict[str, str] = {}  # each page's content, rendered in on_nav
         self._built_pages: dict[str, Path] = {}  # each page's file, by source, for its policy
         self._page_urls: dict[str, str] = {}  # each generated page's address, by source path
+        self._cache: PageCache | None = None  # pages kept between builds, when in use
+        self._keys: dict[str, str] = {}  # each generated page's key in the cache, by source
+        self._kept: set[str] = set()  # the generated pages taken from the cache this build
         self._serving = False
         # Under `serve`, mistakes do not stop the preview: it keeps the last good records and
         # settings and shows what is wrong on every page until the next save fixes it.
@@ -163,6 +168,7 @@ class FlarePlugin(BasePlugin):
             )
             files.append(file)
             self._page_urls[path] = file.url
+        self._cache, self._keys, self._kept = self._resolve_cache(config), {}, set()
         for name in ASSETS:
             asset = package_files("generator.render").joinpath("assets", name)
             files.append(File.generated(config, f"{ASSETS_DIR}/{name}", content=asset.read_bytes()))
@@ -185,14 +191,32 @@ class FlarePlugin(BasePlugin):
         process per core, before the engine reads the pages one by one."""
         self._nav = nav
         paths = list(self._pages)
+        cache, engine = self._cache, self._engine_key(config, files)
 
-        def render(path: str) -> str:
-            return self._pages[path].render(self._resolve_url_for(_page_url(path, files), files))
+        def render(path: str) -> tuple[str | None, str | None]:
+            """The page's key in the cache, and its content unless the cache has the page."""
+            page = self._pages[path]
+            view = page.view()
+            key = None if cache is None else fingerprint(engine, path, page.title, view)
+            if key is not None and cache is not None and cache.has(key):
+                return key, None
+            return key, page.template(view, self._resolve_url_for(_page_url(path, files), files))
 
         workers = processes_for(len(paths), worker_count(len(paths)))
         if workers > 1:
             log.info(f"Flare renders its {len(paths)} pages in {workers} processes")
-        self._contents = dict(zip(paths, map_in_processes(render, paths, workers), strict=True))
+        self._contents = {}
+        for path, (key, content) in zip(
+            paths, map_in_processes(render, paths, workers), strict=True
+        ):
+            if key is not None:
+                self._keys[path] = key
+            if content is None:
+                self._kept.add(path)
+            else:
+                self._contents[path] = content
+        if cache is not None:
+            log.info(f"Flare took {len(self._kept)} of its {len(paths)} pages from its cache")
         return nav
 
     def on_page_markdown(
@@ -209,6 +233,8 @@ class FlarePlugin(BasePlugin):
         if generated is None:
             return markdown
         page.meta = {"title": escape(generated.title), "hide": ["toc"], "search": {"exclude": True}}
+        if page.file.src_uri in self._kept:
+            page.meta["template"] = KEPT_PAGE_TEMPLATE  # a stand-in, replaced in on_post_page
         return markdown
 
     def on_page_content(
@@ -216,18 +242,26 @@ class FlarePlugin(BasePlugin):
     ) -> str | None:
         if page.file.src_uri not in self._pages:
             return html
-        return self._contents.pop(page.file.src_uri)
+        return self._contents.pop(page.file.src_uri, "")  # "": the page comes from the cache
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
-        """The theme's templates compiled once, not once per build: a second of every build."""
+        """The theme's templates compiled once, not once per build: a second of every build;
+        and the stand-in template of the pages taken from the cache."""
         if env.bytecode_cache is None:
             env.bytecode_cache = TEMPLATE_CODE
+        if env.loader is not None:
+            kept = DictLoader({KEPT_PAGE_TEMPLATE: "<!-- taken from Flare's cache -->"})
+            env.loader = ChoiceLoader([env.loader, kept])
         return env
 
     @event_priority(-100)  # after other plugins' edits: the page as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Announce the feeds in every page's head, so readers and browsers discover them; the
-        page's Content-Security-Policy goes first in its head once it is written (on_post_build)."""
+        page's Content-Security-Policy goes first in its head once it is written (on_post_build).
+        A page taken from the cache is the page as it was written, all of this included."""
+        if page.file.src_uri in self._kept:
+            assert self._cache is not None
+            return self._cache.read(self._keys[page.file.src_uri])
         generated = self._pages.get(page.file.src_uri)
         if generated is not None and generated.lay_out is not None:
             output = generated.lay_out(self._resolve_frame(page, config), page.content or "")
@@ -273,7 +307,8 @@ class FlarePlugin(BasePlugin):
         """Write the subscriber outputs: feeds, the Statuspage-shaped API, calendar, badges;
         then put Flare's pages in the search index as a line each."""
         assert self.snapshot is not None and self.links is not None
-        self._write_policies()
+        built = self._write_policies()
+        self._store_in_cache(built)
         write_files(Path(config.site_dir), output_files(self.snapshot, self.links))
         search.rewrite_index(
             Path(config.site_dir),
@@ -283,6 +318,11 @@ class FlarePlugin(BasePlugin):
             },
         )
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._cache is not None:
+            self._cache.close()  # its pages stay as they were
+            self._cache = None
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: object
     ) -> LiveReloadServer:
@@ -291,13 +331,57 @@ class FlarePlugin(BasePlugin):
         return server
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _write_policies(self) -> None:
+    def _resolve_cache(self, config: MkDocsConfig) -> PageCache | None:
+        """The page cache beside mkdocs.yml; none under `serve` (whose pages carry its live
+        reload and no policy), when the settings turn it off, or while another build has it."""
+        assert self.settings is not None
+        if self._serving or not self.settings.cache:
+            return None
+        folder = Path(config.config_file_path).parent / CACHE_DIR
+        cache = PageCache.open(folder)
+        if cache is None:
+            log.info(
+                f"{folder} is in use by another build or cannot be written: Flare renders "
+                "every page"
+            )
+        return cache
+
+    def _engine_key(self, config: MkDocsConfig, files: Files) -> str:
+        """What every generated page is made of besides its view: Flare's code and settings,
+        the language, and what the engine adds (:func:`engine_fingerprint`)."""
+        assert self.settings is not None
+        if self._cache is None:
+            return ""
+        return fingerprint(
+            code_fingerprint(),
+            self.settings,
+            self.language,
+            engine_fingerprint(config, files, self._pages.keys()),
+        )
+
+    def _store_in_cache(self, built: dict[str, Path]) -> None:
+        """Keep the generated pages rendered this build, as written, and drop what no page of
+        this build used."""
+        cache, self._cache = self._cache, None
+        if cache is None:
+            return
+        try:
+            for source, path in built.items():
+                key = self._keys.get(source)
+                if key is not None:
+                    cache.store(key, path)
+            cache.keep_only(self._keys.values())
+        finally:
+            cache.close()
+
+    def _write_policies(self) -> dict[str, Path]:
         """Each page's Content-Security-Policy, from the page as it was written (the last
-        plugin's edit included); none under `serve`, whose live reload is an inline script."""
+        plugin's edit included); none under `serve`, whose live reload is an inline script.
+        Returns the pages written, by source."""
         pages = {source: path for source, path in self._built_pages.items() if path.is_file()}
         self._built_pages = {}  # MkDocs writes no file for an empty page
         if self._serving:
-            return
+            return pages
         assert self.settings is not None
         blocked = with_policies(list(pages.values()), self.settings.allowed_image_hosts)
         for source, scripts in zip(pages, blocked, strict=True):
@@ -306,6 +390,7 @@ class FlarePlugin(BasePlugin):
                     f"{source}: the page's Content-Security-Policy blocks the inline <script> in "
                     "its content; put the script in a file and list it under extra_javascript"
                 )
+        return pages
 
     def _resolve_now(self) -> datetime:
         try:

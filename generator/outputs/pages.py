@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from generator.derive.snapshot import Snapshot
 from generator.render.layout import SiteFrame
@@ -36,11 +37,16 @@ IN_NAVIGATION = (STATUS_PAGE_PATH, history_page_path(1), reliability_page_path()
 @dataclass(frozen=True)
 class GeneratedPage:
     title: str  # the author's text, not yet escaped
-    render: Callable[[UrlFor], str]  # the page's content as HTML, given the engine's url()
+    view: Callable[[], Any]  # what the page shows, derived from the snapshot on demand
+    template: Callable[[Any, UrlFor], str]  # the view as HTML, given the engine's url()
     search_text: str = ""  # what the site's search finds besides the title, as plain text
     # For a page Flare lays out itself (the status page, in the light layout): the whole page,
     # given the frame of the site around it and the content; None: the theme lays it out.
     lay_out: Callable[[SiteFrame, str], str] | None = None
+
+    def render(self, url: UrlFor) -> str:
+        """The page's content as HTML."""
+        return self.template(self.view(), url)
 
 
 def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
@@ -53,7 +59,8 @@ def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
     found = {
         STATUS_PAGE_PATH: GeneratedPage(
             words.gettext("Status"),
-            lambda url: renderer.status(views.status_page(), url),
+            views.status_page,
+            renderer.status,
             lay_out=renderer.light_layout,
         )
     }
@@ -64,36 +71,38 @@ def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
             else words.gettext("History, page %(number)s", number=view.number)
         )
         found[history_page_path(view.number)] = GeneratedPage(
-            title, lambda url, view=view: renderer.history(view, url)
+            title, lambda view=view: view, renderer.history
         )
     for facts in snapshot.records:
         found[record_page_path(facts.id)] = GeneratedPage(
             facts.record.title,
-            lambda url, facts=facts: renderer.record(views.record_page(facts), url),
+            lambda facts=facts: views.record_page(facts),
+            renderer.record,
             record_search_text(facts, names, policy, words),
         )
     for facts in snapshot.incidents:
         if facts.postmortem is not None:  # beside the incident's page, once a stage is out
             found[postmortem_page_path(facts.id)] = GeneratedPage(
                 words.gettext("Post-mortem: %(title)s", title=facts.record.title),
-                lambda url, facts=facts: renderer.postmortem(views.postmortem_page(facts), url),
+                lambda facts=facts: views.postmortem_page(facts),
+                renderer.postmortem,
                 postmortem_search_text(facts, policy),
             )
     for component in snapshot.settings.components:
         found[component_page_path(component.id)] = GeneratedPage(
             component.name,
-            lambda url, component=component: renderer.component(
-                views.component_page(component), url
-            ),
+            lambda component=component: views.component_page(component),
+            renderer.component,
             component_search_text(component),
         )
     reports = snapshot.reliability
     found[reliability_page_path()] = GeneratedPage(
-        words.gettext("Reliability"), lambda url: renderer.reliability(reports.report(), url)
+        words.gettext("Reliability"), reports.report, renderer.reliability
     )
     for component in snapshot.settings.components:
         found[reliability_page_path(component.id)] = GeneratedPage(
             words.gettext("%(component)s: reliability", component=component.name),
-            lambda url, component=component: renderer.reliability(reports.report(component), url),
+            lambda component=component: reports.report(component),
+            renderer.reliability,
         )
     return found
