@@ -226,7 +226,7 @@ def test_a_rebuild_with_nothing_changed_takes_every_page_from_the_cache(tmp_path
 
     assert (first.taken, again.taken) == (0, again.pages)
     assert differences(first.site, again.site) == []
-    assert len(list((root / ".cache" / "flare").glob("*.html"))) == again.pages
+    assert len(list((root / ".cache" / "flare" / "pages").glob("*.html"))) == again.pages
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.replace(" ", "-"))
@@ -245,7 +245,7 @@ def test_a_rebuild_after_a_change_is_the_cold_build_byte_for_byte(tmp_path: Path
     assert (rebuilt.site / "incidents" / "2026-11-05-increased-api-latency").is_dir() == (
         change != "a record removed"
     )
-    kept = list((root / ".cache" / "flare").glob("*.html"))
+    kept = list((root / ".cache" / "flare" / "pages").glob("*.html"))
     assert len(kept) == cold.pages  # the cache holds the site's pages and no more
     if change in KEEPS_OTHER_PAGES:
         assert 0 < rebuilt.taken < before.pages  # only what depends on the record is new
@@ -305,7 +305,7 @@ def test_a_site_can_build_without_the_cache(tmp_path: Path):
 def test_a_build_while_another_holds_the_cache_renders_every_page(tmp_path: Path):
     root = copy_example_site(tmp_path)
     build(root, "first")
-    other = PageCache.open(root / ".cache" / "flare")
+    other = PageCache.open(root / ".cache" / "flare" / "pages")
     assert other is not None
     try:
         result = flare("build", str(root), "-d", str(root / "second"))
@@ -333,3 +333,20 @@ def test_a_change_to_a_hooks_code_renders_every_page_again(tmp_path: Path):
     assert "<!-- second -->" in history and "<!-- first -->" not in history
     shutil.rmtree(root / ".cache")
     assert differences(rebuilt.site, build(root, "cold", env={}).site) == []
+
+
+def test_git_never_offers_to_commit_the_cache(tmp_path: Path):
+    root = copy_example_site(tmp_path)
+    subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=60)
+    build(root, "site")
+
+    assert (root / ".cache" / "flare" / "pages").is_dir()
+    listed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert ".cache" not in listed and "mkdocs.yml" in listed

@@ -99,8 +99,31 @@ class YamlError(Exception):
         self.position = position
 
 
+class KnownDocument(YamlDocument):
+    """A document whose value is already known (read before, kept by content): where its
+    values start is found by parsing the text again, only if something asks (an error, a
+    warning), as most records are never asked."""
+
+    def __init__(self, value: Any, text: str) -> None:  # noqa: D107 - the dataclass's fields wait
+        self.value = value
+        self._text = text
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("lines", "starts", "key_starts", "plain_scalars"):
+            raise AttributeError(name)
+        parsed = parse_yaml_text(self._text)
+        self.lines, self.starts = parsed.lines, parsed.starts
+        self.key_starts, self.plain_scalars = parsed.key_starts, parsed.plain_scalars
+        return getattr(self, name)
+
+
 def read_yaml_file(path: Path, *, allow_unknown_tags: bool = False) -> YamlDocument:
     """Read ``path`` as UTF-8 YAML; raise YamlError for anything unsafe or unreadable."""
+    return parse_yaml_bytes(read_file_bytes(path), allow_unknown_tags=allow_unknown_tags)
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a file to parse; YamlError for one too big or unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -108,14 +131,18 @@ def read_yaml_file(path: Path, *, allow_unknown_tags: bool = False) -> YamlDocum
                 f"the file is {size:,} bytes; Flare reads files of at most "
                 f"{MAX_FILE_BYTES:,} bytes (1 MiB)"
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise YamlError(f"cannot read the file: {error.strerror or error}") from None
-    return parse_yaml_bytes(data, allow_unknown_tags=allow_unknown_tags)
 
 
 def parse_yaml_bytes(data: bytes, *, allow_unknown_tags: bool = False) -> YamlDocument:
     """Decode ``data`` as UTF-8 (a byte-order mark is allowed) and parse it."""
+    return parse_yaml_text(decode_text(data), allow_unknown_tags=allow_unknown_tags)
+
+
+def decode_text(data: bytes) -> str:
+    """``data`` as UTF-8 text (a byte-order mark is allowed); YamlError for anything else."""
     data = data.removeprefix(_BOM)
     try:
         text = data.decode("utf-8")
@@ -127,7 +154,7 @@ def parse_yaml_bytes(data: bytes, *, allow_unknown_tags: bool = False) -> YamlDo
             "save it as UTF-8",
             _Lines(readable).position(len(before)),
         ) from None
-    return parse_yaml_text(text, allow_unknown_tags=allow_unknown_tags)
+    return text
 
 
 def parse_yaml_text(text: str, *, allow_unknown_tags: bool = False) -> YamlDocument:

@@ -22,8 +22,6 @@ from mkdocs.utils import get_build_datetime
 
 from generator.write.page_cache import fingerprint
 
-# The folder beside mkdocs.yml, where Material's plugins keep their caches too.
-CACHE_DIR = Path(".cache", "flare")
 # The template a page taken from the cache is "rendered" with: it is replaced whole.
 KEPT_PAGE_TEMPLATE = "flare-kept-page.html"
 # Configuration that differs between builds of one site without changing a page.

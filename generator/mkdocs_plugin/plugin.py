@@ -26,14 +26,16 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from generator.derive.clock import build_instant
 from generator.derive.snapshot import Snapshot, derive_snapshot
 from generator.errors import FlareError, InvalidSite
+from generator.load.known import CACHE_DIR, prepare_cache_folder
 from generator.load.settings import SiteSettings, read_settings, settings_from_options
 from generator.mkdocs_plugin import search
-from generator.mkdocs_plugin.cache import CACHE_DIR, KEPT_PAGE_TEMPLATE, engine_fingerprint
+from generator.mkdocs_plugin.cache import KEPT_PAGE_TEMPLATE, engine_fingerprint
 from generator.mkdocs_plugin.config_check import (
     plugin_order_message,
     plugins_before_flare,
@@ -167,6 +169,8 @@ class FlarePlugin(BasePlugin):
                 ),
             )
             files.append(file)
+            if path not in IN_NAVIGATION:  # the navigation makes the pages it lists
+                _ContentPage(None, file, config)
             self._page_urls[path] = file.url
         self._cache, self._keys, self._kept = self._resolve_cache(config), {}, set()
         for name in ASSETS:
@@ -338,7 +342,12 @@ class FlarePlugin(BasePlugin):
         if self._serving or not self.settings.cache:
             return None
         folder = Path(config.config_file_path).parent / CACHE_DIR
-        cache = PageCache.open(folder)
+        try:
+            prepare_cache_folder(folder)
+        except OSError:
+            cache = None
+        else:
+            cache = PageCache.open(folder / "pages")
         if cache is None:
             log.info(
                 f"{folder} is in use by another build or cannot be written: Flare renders "
@@ -468,6 +477,17 @@ class FlarePlugin(BasePlugin):
             return get_relative_url(target.url, page_url)
 
         return url_for
+
+
+class _ContentPage(Page):
+    """One of Flare's pages, whose content its templates render (on_nav, on_page_content):
+    there is no Markdown to convert. MkDocs would build a Markdown parser with every extension
+    of mkdocs.yml for each page to convert its empty source, a tenth of a big site's build."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
 
 
 def _option_name(field: str) -> str:

@@ -290,7 +290,10 @@ def _cleared(model: Any, path: tuple[str, ...]) -> Any:
     if rest:
         inner = getattr(model, name)
         return model if inner is None else model.model_copy(update={name: _cleared(inner, rest)})
-    default = type(model).model_fields[name].get_default(call_default_factory=True)
+    field = type(model).model_fields[name]
+    # The factories here take no arguments; pydantic's get_default would inspect each one's
+    # signature on every call, a second of a big site's build.
+    default = field.default if field.default_factory is None else field.default_factory()  # type: ignore[call-arg]
     return model.model_copy(update={name: default})
 
 

@@ -18,9 +18,10 @@ snapshot's instant is in no feed until it is due.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache, partial
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -28,6 +29,7 @@ from markupsafe import Markup
 
 from generator.derive.snapshot import RecordFacts, Snapshot
 from generator.load.settings import SiteSettings
+from generator.model.postmortem import Postmortem
 from generator.model.records import Incident, IncidentUpdate, MaintenanceUpdate, Record
 from generator.render.format import format_time
 from generator.render.links import SITE_FEED, SiteLinks, component_feed_paths, postmortem_path
@@ -47,7 +49,7 @@ class _Entry:
     title: str
     at: datetime
     link: str
-    content: Markup
+    content: Callable[[], Markup]  # rendered only for the entries a feed holds
     record_id: str
     components: tuple[str, ...]  # the record's components: which component feeds hold it
     position: int  # in the record's timeline, to order updates posted at the same instant
@@ -113,7 +115,7 @@ def _update_entries(
             title=f"[{_update_label(update)}] {record.title}",
             at=update.at,
             link=page,
-            content=_content(update, settings, markup, noun, page),
+            content=cache(partial(_content, update, settings, markup, noun, page)),
             record_id=record.id,
             components=tuple(record.components),
             position=position,
@@ -135,21 +137,25 @@ def _postmortem_entries(
     page = links.url(postmortem_path(incident.id))
     for stage, at in published.published:
         shown = published.stage_contents[stage]
-        impact = shown.impact.description if shown.impact else None
-        texts = [shown.summary] if shown.summary else [impact, shown.resolution]
-        parts = [markup.render(text) for text in texts if text]
-        parts.append(Markup('<p>Read the post-mortem: <a href="{}">{}</a></p>').format(page, page))
         utc = at.astimezone(UTC)
         yield _Entry(
             id=f"tag:{links.host},{utc:%Y-%m-%d}:incidents/{incident.id}/postmortem/{stage.value}",
             title=f"[Post-mortem: {stage.label.lower()}] {incident.title}",
             at=at,
             link=page,
-            content=Markup("\n").join(parts),
+            content=cache(partial(_postmortem_content, shown, markup, page)),
             record_id=incident.id,
             components=tuple(incident.components),
             position=len(incident.timeline) + stage.rank,
         )
+
+
+def _postmortem_content(shown: Postmortem, markup: MarkupPolicy, page: str) -> Markup:
+    impact = shown.impact.description if shown.impact else None
+    texts = [shown.summary] if shown.summary else [impact, shown.resolution]
+    parts = [markup.render(text) for text in texts if text]
+    parts.append(Markup('<p>Read the post-mortem: <a href="{}">{}</a></p>').format(page, page))
+    return Markup("\n").join(parts)
 
 
 def _update_label(update: IncidentUpdate | MaintenanceUpdate) -> str:
@@ -239,7 +245,7 @@ def _feed_entry(entry: _Entry) -> FeedEntry:
     feed_entry.id(entry.id)  # also RSS's guid, with isPermaLink="false"
     feed_entry.title(xml_text(entry.title))
     feed_entry.link(href=entry.link, rel="alternate", type="text/html")
-    feed_entry.content(xml_text(entry.content), type="html")  # RSS's description, escaped
+    feed_entry.content(xml_text(entry.content()), type="html")  # RSS's description, escaped
     feed_entry.published(entry.at)  # also RSS's pubDate
     feed_entry.updated(entry.at)
     return feed_entry

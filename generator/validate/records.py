@@ -23,8 +23,9 @@ from generator.errors import (
     format_field_path,
 )
 from generator.load.explain import explain_validation_error
+from generator.load.known import KnownValues
 from generator.load.settings import SiteSettings
-from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
+from generator.load.yamlsource import YamlDocument, YamlError
 from generator.model.records import Incident, IncidentStatus, Maintenance, Record
 from generator.validate.postmortem_rules import (
     blameful_writing,
@@ -112,8 +113,12 @@ class LoadedRecords:
     errors: list[Diagnostic] = field(default_factory=list)
 
 
-def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
-    """Read and validate every record file below ``incidents_dir``."""
+def load_records(
+    settings: SiteSettings, incidents_dir: Path, known: KnownValues | None = None
+) -> LoadedRecords:
+    """Read and validate every record file below ``incidents_dir``; a file whose bytes
+    ``known`` has seen is not parsed again."""
+    known = known or KnownValues(None)
     loaded = LoadedRecords()
     if not incidents_dir.is_dir():
         loaded.errors.append(
@@ -125,7 +130,7 @@ def load_records(settings: SiteSettings, incidents_dir: Path) -> LoadedRecords:
         return loaded
     for file in find_record_files(incidents_dir):
         try:
-            document = read_yaml_file(file)
+            document = known.read(file)
         except YamlError as error:
             loaded.errors.append(_error(file, error.message, error.position))
             continue

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.errors import Diagnostic, InvalidSite, sorted_diagnostics
+from generator.load.known import KnownValues
 from generator.load.settings import DEFAULT_NAME, SiteSettings, read_config
 from generator.model.records import Incident, Maintenance, Record
 from generator.validate.records import load_records, review_records
@@ -46,7 +47,9 @@ def load_site(
         config = read_config(config_file)
         settings, name = config.settings, name or config.name
     incidents_dir = config_file.parent / settings.incidents_dir
-    loaded = load_records(settings, incidents_dir)
+    known = KnownValues.beside(config_file) if settings.cache else KnownValues(None)
+    loaded = load_records(settings, incidents_dir, known)
+    known.save()
     warnings = review_records(loaded, now)
     if loaded.errors:
         raise InvalidSite([*loaded.errors, *warnings])
