@@ -6,8 +6,9 @@ proves nothing on an idle one):
     .venv/bin/python benchmarks/run.py --records 100 1000 --runs 3 --markdown
 
 For each count it writes a synthetic site (benchmarks/records.py) to a temporary folder, then
-in every run times, each in a child process of its own: `flare validate`; a cold build into an
-empty folder; a rebuild after one record's title changed; a rebuild with nothing changed; and
+in every run times, each in a child process of its own: `flare validate` with nothing kept from
+earlier runs, and again with the record values the first one kept; a cold build into an empty
+folder, nothing kept; a rebuild after one record's title changed; a rebuild with nothing changed; and
 the reference, a bare mkdocs-material site with as many Markdown pages as Flare's site has
 HTML pages, built in the same run so that both see the same machine and the same load. It
 reports the median of the runs for wall time, CPU time (user + system) and peak memory (the
@@ -35,9 +36,10 @@ from records import SOURCE_DATE_EPOCH, write_site
 BIN = Path(sys.executable).parent
 FLARE = str(BIN / "flare")
 MKDOCS = str(BIN / "mkdocs")
-STEPS = ("validate", "cold", "changed", "unchanged", "reference")
+STEPS = ("validate", "revalidate", "cold", "changed", "unchanged", "reference")
 HEADINGS = {
     "validate": "validate",
+    "revalidate": "validate again",
     "cold": "cold build",
     "changed": "one record changed",
     "unchanged": "nothing changed",
@@ -161,8 +163,11 @@ def bench(
         edited = records[len(records) // 2]
         for run in range(runs):
             if "validate" in steps:
+                shutil.rmtree(root / ".cache", ignore_errors=True)  # what Flare keeps
                 text = _timed(count, run, "validate", [FLARE, "validate", str(root)], samples)
                 warnings = [line for line in text.splitlines() if ": warning: " in line]
+            if "revalidate" in steps:
+                _timed(count, run, "revalidate", [FLARE, "validate", str(root)], samples)
             if "cold" in steps:
                 shutil.rmtree(root / "site", ignore_errors=True)
                 shutil.rmtree(root / ".cache", ignore_errors=True)  # Flare's kept pages
