@@ -140,6 +140,14 @@ MACHINE_OUTPUTS = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = SiteFolder(tmp_path_factory.mktemp("golden"))
+    # The API has an availability objective, so its page and the report show its error budget.
+    config = site.config.read_text(encoding="utf-8")
+    site.config.write_text(
+        config.replace(
+            "          name: Public API\n", "          name: Public API\n          slo: 99.9\n"
+        ),
+        encoding="utf-8",
+    )
     for name, text in RECORDS.items():
         site.record(name, text)
     result = flare("build", str(site.root), "-d", str(site.root / "site"))

@@ -61,9 +61,9 @@ def content(tree: HtmlElement) -> HtmlElement:
     return article
 
 
-def facts(tree: HtmlElement) -> dict[str, str]:
-    """The page's fact list (``dl.flare-facts``) as {term: value}."""
-    (dl,) = content(tree).xpath(f".//dl[{has_class('flare-facts')}]")
+def facts(tree: HtmlElement, number: int = 0) -> dict[str, str]:
+    """The page's first fact list (``dl.flare-facts``), or the one ``number``, as {term: value}."""
+    dl = content(tree).xpath(f".//dl[{has_class('flare-facts')}]")[number]
     return {text(dt): text(dt.getnext()) for dt in dl.xpath(".//dt")}
 
 
@@ -690,6 +690,24 @@ def test_history_says_how_long_each_record_lasted_or_that_it_is_ongoing(page):
 
 
 # -- component pages -------------------------------------------------------------------------------
+def test_a_component_with_an_objective_shows_its_error_budget_and_the_months_it_missed(page):
+    storage = page("components/storage/")
+    body = content(storage)
+
+    (objective,) = body.xpath(".//h2[@id='flare-error-budget']/following-sibling::p[1]")
+    # 99.9 % of November (30 days): 43.2 minutes, shown to the minute.
+    assert text(objective) == (
+        "Our objective: File storage available 99.9% of each calendar month. Its error budget "
+        "is the downtime the rest allows: 43 min this month."
+    )
+    assert facts(storage, 1) == {"Spent": "0 min (0% of the budget)", "Left": "43 min"}
+    # August: the 4 Aug outage held storage in major outage for over an hour.
+    assert "The objective was missed in 1 of the last 12 calendar months." in text(body)
+    api = content(page("components/api/"))
+    assert "missed in" not in text(api) and "over the last 30 days" in text(api)
+    assert content(page("components/search/")).xpath(".//h2[@id='flare-error-budget']") == []
+
+
 def test_public_api_page_shows_its_state_uptime_and_incidents(page):
     tree = page("components/api/")
     body = content(tree)

@@ -29,6 +29,8 @@ are the render stage's (the reliability template and format.py): derive computes
 - **Open action items** are post-mortem action items of any incident, whatever its date, whose
   status is open or in progress; an item is overdue when its due date is before today in the
   site's timezone.
+- **Error budgets** of the components with an availability objective: see
+  :mod:`generator.derive.budget`.
 - **Cost** is the person-hours in the post-mortems' effort entries times the site's
   ``hourly_rate``, counted in the month of the incident's first update; an incident with no
   effort recorded adds nothing. It is shown only when ``hourly_rate`` is above 0.
@@ -51,6 +53,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from generator.derive.budget import ErrorBudget, error_budget
 from generator.derive.metrics import Metric, incident_metrics
 from generator.derive.uptime import day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
@@ -191,6 +194,7 @@ class ReliabilityReport:
     durations: tuple[DurationRow, ...]  # in REPORTED_METRICS order
     open_action_items: tuple[OpenActionItem, ...]  # overdue first, then by due date
     cost: CostSummary | None  # None unless an hourly rate is set
+    budgets: tuple[ErrorBudget, ...] = ()  # of the components with an objective, in order
 
     @property
     def impacts(self) -> tuple[Impact, ...]:
@@ -240,12 +244,25 @@ class ReliabilityReports:
             if facts.postmortem is not None
         }
         self._reports: dict[str | None, ReliabilityReport] = {}
+        self._budgets: dict[str, ErrorBudget | None] = {}
 
     def report(self, component: Component | None = None) -> ReliabilityReport:
         key = None if component is None else component.id
         if key not in self._reports:
             self._reports[key] = self._build(component)
         return self._reports[key]
+
+    def budget(self, component: Component) -> ErrorBudget | None:
+        """The component's error budget at now; None without an objective."""
+        if component.id not in self._budgets:
+            self._budgets[component.id] = error_budget(
+                component,
+                self.snapshot.intervals[component.id],
+                self.now,
+                self.zone,
+                [first for first, *_ in self._months],
+            )
+        return self._budgets[component.id]
 
     def _build(self, component: Component | None) -> ReliabilityReport:
         snapshot, now = self.snapshot, self.now
@@ -310,6 +327,7 @@ class ReliabilityReports:
                 )
             ),
             cost=cost,
+            budgets=tuple(budget for c in covered if (budget := self.budget(c)) is not None),
         )
 
     def _person_hours(self, incident: Incident) -> float:

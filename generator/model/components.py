@@ -75,6 +75,20 @@ class ComponentState(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class ObjectiveWindow(StrEnum):
+    """The span an availability objective is measured over: the last 28 or 30 days (rolling),
+    or the calendar month so far."""
+
+    DAYS_28 = "28d"
+    DAYS_30 = "30d"
+    MONTH = "month"
+
+    @property
+    def days(self) -> int | None:
+        """How many days a rolling window spans; None for the calendar month."""
+        return {ObjectiveWindow.DAYS_28: 28, ObjectiveWindow.DAYS_30: 30}.get(self)
+
+
 class Component(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -82,3 +96,15 @@ class Component(BaseModel):
     name: Name = Field(description="What customers call it, e.g. `Public API`.")
     group: Text | None = Field(default=None, description="Heading it is listed under.")
     description: Text | None = Field(default=None, description="One line shown beside it.")
+    slo: float | None = Field(
+        default=None,
+        gt=0,
+        lt=100,
+        allow_inf_nan=False,
+        description="Availability objective in percent, e.g. 99.9: its error budget is the "
+        "downtime the rest allows over slo_window.",
+    )
+    slo_window: ObjectiveWindow = Field(
+        default=ObjectiveWindow.DAYS_30,
+        description="What the objective is measured over: 28d, 30d (the last days) or month.",
+    )

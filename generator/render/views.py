@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from generator.derive.budget import ErrorBudget
 from generator.derive.metrics import MetricValue
 from generator.derive.snapshot import (
     DayDigest,
@@ -161,6 +162,8 @@ class ComponentPage:
     records: tuple[Record, ...]  # the latest COMPONENT_PAGE_RECORDS, newest first
     durations: dict[str, timedelta | None]  # by record id; None while still open
     total: int  # how many records touched the component in all (the history lists them)
+    budget: ErrorBudget | None = None  # its availability objective's, when it has one
+    burn_titles: dict[str, str] = field(default_factory=dict)  # the budget's spenders' titles
 
 
 # -- a post-mortem's page -------------------------------------------------------------------------
@@ -314,6 +317,7 @@ class SiteViews:
         return pages
 
     def component_page(self, component: Component) -> ComponentPage:
+        budget = self.snapshot.reliability.budget(component)
         touching = self.snapshot.touching(component.id)
         latest = touching[:COMPONENT_PAGE_RECORDS]
         return ComponentPage(
@@ -322,6 +326,11 @@ class SiteViews:
             records=_records(latest),
             durations={facts.id: facts.duration for facts in latest},
             total=len(touching),
+            budget=budget,
+            burn_titles={
+                burn.record_id: self.snapshot.record(burn.record_id).record.title
+                for burn in (budget.current.burns if budget else ())
+            },
         )
 
     def component_status(self, component: Component) -> ComponentStatus:
