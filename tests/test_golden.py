@@ -98,6 +98,9 @@ RECORDS = {
               status: in_progress
               due: 2026-11-20
           related: [2026-11-03-api-errors]
+          effort:
+            - {phase: diagnose, minutes: 25, people: 2}
+            - {phase: communicate, minutes: 40}
           published:
             immediate: 2026-11-12T10:45:00Z
             24h: 2026-11-13T09:00:00Z
@@ -140,14 +143,17 @@ MACHINE_OUTPUTS = (
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = SiteFolder(tmp_path_factory.mktemp("golden"))
-    # The API has an availability objective, so its page and the report show its error budget.
+    # The API has an availability objective, so its page and the report show its error budget;
+    # an hourly rate and default effort give every incident a cost.
     config = site.config.read_text(encoding="utf-8")
-    site.config.write_text(
-        config.replace(
-            "          name: Public API\n", "          name: Public API\n          slo: 99.9\n"
-        ),
-        encoding="utf-8",
+    config = config.replace(
+        "          name: Public API\n", "          name: Public API\n          slo: 99.9\n"
+    ).replace(
+        "  - flare:\n",
+        "  - flare:\n      hourly_rate: 100\n"
+        "      effort_defaults: {respond: 10, wrap_up: 15, diagnose: 30, refocus: 20}\n",
     )
+    site.config.write_text(config, encoding="utf-8")
     for name, text in RECORDS.items():
         site.record(name, text)
     result = flare("build", str(site.root), "-d", str(site.root / "site"))

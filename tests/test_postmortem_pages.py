@@ -135,7 +135,7 @@ RECORDS = {
               internal: true
           related: [{DASHBOARD}]
           effort:
-            - {{phase: "{SENTINEL} diagnosing", minutes: 30, people: 2}}
+            - {{phase: diagnose, minutes: 30, people: 2, note: "{SENTINEL} diagnosing"}}
           internal: [effort]
           published:
             immediate: 2026-11-03T12:00:00Z

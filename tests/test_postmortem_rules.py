@@ -707,7 +707,7 @@ INTERNAL_ITEMS = {
         "      ticket: https://tracker.example.com/OPS-2\n"
         "      internal: true\n"
         "  effort:\n"
-        "    - phase: diagnosing\n"
+        "    - phase: diagnose\n"
         "      minutes: 20\n"
         "      people: 2\n"
         "  internal: [effort]\n"
@@ -745,7 +745,7 @@ def test_a_field_listed_as_internal_is_cleared_and_no_other(site_folder, name):
     text = changed(
         text,
         "  published:\n",
-        f"  effort:\n    - phase: diagnosing\n      minutes: 20\n  internal: [{name}]\n"
+        f"  effort:\n    - phase: diagnose\n      minutes: 20\n  internal: [{name}]\n"
         "  published:\n",
     )
     site_folder.record(FILE, text)

@@ -446,8 +446,8 @@ def test_action_items_of_a_post_mortem_not_yet_out_at_the_summary_stage_are_not_
 # -- cost ------------------------------------------------------------------------------------------
 def test_cost_is_the_post_mortems_person_hours_times_the_hourly_rate():
     effort = [
-        {"phase": "diagnosing", "minutes": 90, "people": 2},  # 3 person-hours
-        {"phase": "communicating", "minutes": 30},  # 0.5
+        {"phase": "diagnose", "minutes": 90, "people": 2},  # 3 person-hours
+        {"phase": "communicate", "minutes": 30},  # 0.5
     ]
     june = incident(
         "june",
@@ -463,7 +463,7 @@ def test_cost_is_the_post_mortems_person_hours_times_the_hourly_rate():
         ["web"],
         "2026-07-10T10:00:00Z",
         "2026-07-10T11:00:00Z",
-        postmortem=postmortem(effort=[{"phase": "fixing", "minutes": 60, "people": 3}]),
+        postmortem=postmortem(effort=[{"phase": "implement_fix", "minutes": 60, "people": 3}]),
     )
     no_effort = incident("quiet", "minor", ["web"], "2026-07-20T10:00:00Z", "2026-07-20T11:00:00Z")
     records = (june, july, no_effort)
@@ -538,7 +538,7 @@ def test_a_components_report_counts_only_the_records_that_list_it():
             "2026-03-01T10:00:00Z",
             "2026-03-01T11:00:00Z",
             postmortem=postmortem(
-                effort=[{"phase": "fixing", "minutes": 120}],
+                effort=[{"phase": "implement_fix", "minutes": 120}],
                 action_items=[action("shared", due="2026-12-01")],
             ),
         ),
@@ -601,7 +601,7 @@ def example_site(**settings: Any) -> Site:
                 action("Rehearse the runbook", due="2026-10-30", ticket=OPS_414),
                 action("Back off", due="2026-12-15", owner=None),
             ],
-            effort=[{"phase": "diagnosing", "minutes": 120, "people": 3}],
+            effort=[{"phase": "diagnose", "minutes": 120, "people": 3}],
         ),
     )
     slow = incident("slow", "minor", ["web"], "2026-09-08T10:00:00Z", "2026-09-08T10:30:00Z")
@@ -674,10 +674,87 @@ def test_the_cost_section_appears_only_with_an_hourly_rate():
     assert "Cost of incidents" not in text(without)
 
     priced = render(reliability_report(example_site(hourly_rate=150), NOW))
-    (table,) = priced.xpath(".//table[caption[contains(., 'cost')]]")
+    (table,) = priced.xpath(".//table[caption[contains(., 'cost of incidents per month')]]")
     august = table.xpath("./tbody/tr[th[starts-with(., 'Aug 2026')]]/td")
-    assert [text(td) for td in august] == ["6.0", "900 USD"]
-    assert [text(td) for td in table.xpath("./tfoot/tr/td")] == ["6.0", "900 USD"]
+    assert [text(td) for td in august] == ["6.0", "0.0", "900 USD"]
+    assert [text(td) for td in table.xpath("./tfoot/tr/td")] == ["6.0", "0.0", "900 USD"]
+    (costliest,) = priced.xpath(".//table[caption[contains(., 'costliest incidents')]]")
+    rows = [[text(cell) for cell in row] for row in costliest.xpath("./tbody/tr")]
+    assert rows == [
+        ["Title of storage", "6.0", "0.0", "0.0", "900 USD"]
+    ]  # the slow one cost nothing
+
+
+def test_phases_a_post_mortem_records_nothing_for_cost_the_sites_defaults_marked_as_such():
+    defaults = {"respond": 10, "wrap_up": 15, "diagnose": 45, "refocus": 20}
+    recorded = incident(
+        "recorded",
+        "major",
+        ["api"],
+        "2026-06-10T10:00:00Z",
+        "2026-06-10T11:00:00Z",
+        postmortem=postmortem(
+            effort=[
+                {"phase": "diagnose", "minutes": 30, "people": 3},  # 90 person-minutes
+                {"phase": "diagnose", "minutes": 15},  # and 15 more: 105 in all
+                {"phase": "communicate", "minutes": 20, "people": 2},  # 40, no default
+            ]
+        ),
+    )
+    unrecorded = incident("bare", "minor", ["web"], "2026-06-20T10:00:00Z", "2026-06-20T10:30:00Z")
+    test_site = site(recorded, unrecorded, hourly_rate=120, effort_defaults=defaults)
+    report = reliability_report(test_site, NOW)
+
+    # recorded: defaults for respond 10, wrap_up 15, refocus 20 (45); recorded diagnose 105 and
+    # communicate 40 (145): 190 person-minutes. bare: every default, 10 + 15 + 45 + 20 = 90.
+    june = month(report, date(2026, 6, 1))
+    assert june.person_hours == pytest.approx(280 / 60)
+    assert june.estimated_hours == pytest.approx(135 / 60)
+    assert june.cost == pytest.approx(280 / 60 * 120)  # 560
+    cost = report.cost
+    assert cost is not None
+    assert [c.incident.id for c in cost.costliest] == ["recorded", "bare"]
+    first = cost.costliest[0]
+    assert [(p.phase.value, p.person_minutes, p.recorded) for p in first.phases] == [
+        ("respond", 10, False),
+        ("wrap_up", 15, False),
+        ("diagnose", 105, True),
+        ("communicate", 40, True),
+        ("refocus", 20, False),
+    ]
+    assert first.interrupt_hours == pytest.approx(35 / 60)  # wrapping up and refocusing
+    assert cost.interrupt_hours == pytest.approx(70 / 60)
+    assert (cost.incidents_with_effort, cost.incidents) == (1, 2)
+
+
+def test_an_effort_phase_is_one_of_the_known_phases_and_the_error_lists_them(site_folder):
+    site_folder.record(
+        "2026/2026-06-10-outage.yaml",
+        """\
+        title: Outage
+        impact: major
+        components: [api]
+        updates:
+          - at: 2026-06-10T10:00:00Z
+            status: investigating
+            body: Looking.
+          - at: 2026-06-10T11:00:00Z
+            status: resolved
+            body: Fixed.
+        postmortem:
+          stage: immediate
+          effort:
+            - phase: firefighting
+              minutes: 30
+        """,
+    )
+    result = flare("validate", str(site_folder.root))
+
+    assert result.returncode == 1
+    assert (
+        "2026-06-10-outage.yaml:14:14: error: postmortem.effort[0].phase: found 'firefighting'; "
+        "allowed: respond, wrap_up, classify, gather"
+    ) in result.stdout + result.stderr
 
 
 def test_the_site_report_and_the_component_reports_link_to_each_other():

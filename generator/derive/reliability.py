@@ -31,9 +31,10 @@ are the render stage's (the reliability template and format.py): derive computes
   site's timezone.
 - **Error budgets** of the components with an availability objective: see
   :mod:`generator.derive.budget`.
-- **Cost** is the person-hours in the post-mortems' effort entries times the site's
-  ``hourly_rate``, counted in the month of the incident's first update; an incident with no
-  effort recorded adds nothing. It is shown only when ``hourly_rate`` is above 0.
+- **Cost** is each incident's person-hours (:mod:`generator.derive.cost`: recorded in its
+  post-mortem per phase, or the site's ``effort_defaults`` for a phase it records nothing for)
+  times the site's ``hourly_rate``, counted in the month of the incident's first update. It is
+  shown only when ``hourly_rate`` is above 0; the costliest incidents of the window are listed.
 
 Post-mortem figures (milestones, action items, effort) come from what the public site shows of
 each post-mortem at ``now``: its public fields as of the latest stage published by then
@@ -54,6 +55,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from generator.derive.budget import ErrorBudget, error_budget
+from generator.derive.cost import IncidentCost, incident_cost
 from generator.derive.metrics import Metric, incident_metrics
 from generator.derive.uptime import day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
@@ -64,6 +66,7 @@ if TYPE_CHECKING:  # the snapshot holds the reports: reading it at run time woul
     from generator.derive.snapshot import RecordFacts, Snapshot
 
 REPORT_MONTHS = 12
+COSTLIEST = 10  # incidents the cost section lists
 PERCENTILE = 90
 REPORTED_METRICS = (Metric.TIME_TO_DETECT, Metric.TIME_TO_MITIGATE, Metric.TIME_TO_RESOLVE)
 FAILURE_STATES = frozenset({ComponentState.PARTIAL_OUTAGE, ComponentState.MAJOR_OUTAGE})
@@ -129,7 +132,8 @@ class MonthFigures:
     uptime: float | None  # the mean over the report's components; None before it has begun
     component_uptime: dict[str, float | None]  # by component id
     incidents: dict[Impact, int]  # incidents whose first update falls in the month
-    person_hours: float  # post-mortem effort of those incidents
+    person_hours: float  # the effort of those incidents, recorded or estimated
+    estimated_hours: float  # of which from the site's defaults
     cost: float | None  # person_hours × hourly_rate; None when no rate is set
 
     @property
@@ -169,8 +173,11 @@ class CostSummary:
     hourly_rate: float
     currency: str
     person_hours: float
+    estimated_hours: float  # of which from the site's defaults
+    interrupt_hours: float  # of which wrapping up and refocusing
     incidents_with_effort: int  # of the window's incidents, those with effort recorded
     incidents: int
+    costliest: tuple[IncidentCost, ...] = ()  # the window's costliest incidents, most first
 
     @property
     def cost(self) -> float:
@@ -245,6 +252,7 @@ class ReliabilityReports:
         }
         self._reports: dict[str | None, ReliabilityReport] = {}
         self._budgets: dict[str, ErrorBudget | None] = {}
+        self._costs: dict[str, IncidentCost] = {}
 
     def report(self, component: Component | None = None) -> ReliabilityReport:
         key = None if component is None else component.id
@@ -282,7 +290,8 @@ class ReliabilityReports:
             in_month = [i for i in incidents if self._month_of(i) == first]
             by_component = {c.id: self._uptime(c.id, start, end) for c in covered}
             known = [ratio for ratio in by_component.values() if ratio is not None]
-            hours = sum((self._person_hours(incident) for incident in in_month), 0.0)
+            costs = [self.cost_of(incident) for incident in in_month]
+            hours = sum((cost.person_hours for cost in costs), 0.0)
             months.append(
                 MonthFigures(
                     month=first,
@@ -295,17 +304,27 @@ class ReliabilityReports:
                         impact: sum(1 for i in in_month if i.impact is impact) for impact in Impact
                     },
                     person_hours=hours,
+                    estimated_hours=sum((cost.estimated_hours for cost in costs), 0.0),
                     cost=hours * rate if rate > 0 else None,
                 )
             )
         cost = None
         if rate > 0:
+            costs = [self.cost_of(incident) for incident in incidents]
             cost = CostSummary(
                 hourly_rate=rate,
                 currency=settings.currency,
                 person_hours=sum(month.person_hours for month in months),
-                incidents_with_effort=sum(1 for i in incidents if self._person_hours(i) > 0),
+                estimated_hours=sum(month.estimated_hours for month in months),
+                interrupt_hours=sum((c.interrupt_hours for c in costs), 0.0),
+                incidents_with_effort=sum(1 for c in costs if c.recorded),
                 incidents=len(incidents),
+                costliest=tuple(
+                    sorted(
+                        (c for c in costs if c.person_hours > 0),
+                        key=lambda c: (-c.person_hours, c.incident.started_at, c.incident.id),
+                    )[:COSTLIEST]
+                ),
             )
         return ReliabilityReport(
             now=now,
@@ -330,9 +349,15 @@ class ReliabilityReports:
             budgets=tuple(budget for c in covered if (budget := self.budget(c)) is not None),
         )
 
-    def _person_hours(self, incident: Incident) -> float:
-        postmortem = self.postmortems.get(incident.id)
-        return sum((entry.person_hours for entry in postmortem.effort), 0.0) if postmortem else 0.0
+    def cost_of(self, incident: Incident) -> IncidentCost:
+        if incident.id not in self._costs:
+            postmortem = self.postmortems.get(incident.id)
+            self._costs[incident.id] = incident_cost(
+                incident,
+                postmortem.effort if postmortem else (),
+                self.snapshot.settings.effort_defaults,
+            )
+        return self._costs[incident.id]
 
     def _month_of(self, incident: Incident) -> date:
         return incident.started_at.astimezone(self.zone).date().replace(day=1)

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    NonNegativeInt,
     PositiveInt,
     StringConstraints,
     ValidationError,
@@ -28,6 +29,7 @@ from generator.errors import Diagnostic, InvalidSite, Severity, format_field_pat
 from generator.load.explain import explain_validation_error
 from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
 from generator.model.components import Component, Text
+from generator.model.postmortem import EffortPhase
 
 _HOST_NAME = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
@@ -94,6 +96,12 @@ class SiteSettings(BaseModel):
         "cost estimate; 0 shows no cost.",
     )
     currency: Text = Field(default="USD", description="Shown after costs, e.g. USD or EUR.")
+    effort_defaults: dict[EffortPhase, NonNegativeInt] = Field(
+        default_factory=dict,
+        description="Person-minutes an incident takes in each phase (respond, wrap_up, "
+        "diagnose, ..., refocus) when its post-mortem records none for that phase: the cost "
+        "report's estimate for every incident.",
+    )
     components: list[Component] = Field(min_length=1)
     allowed_image_hosts: list[HostName] = Field(
         default_factory=list,

@@ -182,14 +182,71 @@ class ActionItem(Model):
         return not self.status.is_closed and self.due is not None and self.due < today
 
 
-class Effort(Model):
-    phase: Text = Field(description="e.g. diagnosing, communicating, implementing the fix.")
-    minutes: PositiveInt
-    people: PositiveInt = 1
+class EffortPhase(StrEnum):
+    """Where an incident's time goes, in the order it is spent: the response, then what comes
+    after it. Fixing is a small part: the interruption itself (wrapping up the task at hand, and
+    refocusing on it afterwards) and the follow-up cost as much."""
+
+    RESPOND = "respond"  # to the alert
+    WRAP_UP = "wrap_up"  # the task at hand, to be interrupted
+    CLASSIFY = "classify"  # what it is, how severe
+    GATHER = "gather"  # the responders
+    COORDINATE = "coordinate"
+    COLLECT = "collect"  # information
+    DIAGNOSE = "diagnose"
+    COMMUNICATE = "communicate"
+    DEVISE_FIX = "devise_fix"
+    IMPLEMENT_FIX = "implement_fix"
+    TEST_FIX = "test_fix"
+    DEPLOY_FIX = "deploy_fix"
+    VERIFY_FIX = "verify_fix"
+    SUMMARISE = "summarise"
+    TRACK_IMPACT = "track_impact"  # judge and track the impact
+    ANALYSE = "analyse"  # the causes
+    DEVISE_CHANGES = "devise_changes"  # systemic ones
+    IMPLEMENT_CHANGES = "implement_changes"
+    RETROSPECTIVE = "retrospective"  # communicate it
+    REFOCUS = "refocus"  # on the work the incident interrupted
 
     @property
-    def person_hours(self) -> float:
-        return self.minutes * self.people / 60
+    def label(self) -> str:
+        return PHASE_LABELS[self]
+
+    @property
+    def is_interrupt(self) -> bool:
+        """Time an incident costs by interrupting other work, which a fix-time figure hides."""
+        return self in (EffortPhase.WRAP_UP, EffortPhase.REFOCUS)
+
+
+PHASE_LABELS = {
+    EffortPhase.RESPOND: "Responding to the alert",
+    EffortPhase.WRAP_UP: "Wrapping up the task at hand",
+    EffortPhase.CLASSIFY: "Classifying",
+    EffortPhase.GATHER: "Gathering responders",
+    EffortPhase.COORDINATE: "Coordinating",
+    EffortPhase.COLLECT: "Collecting information",
+    EffortPhase.DIAGNOSE: "Diagnosing",
+    EffortPhase.COMMUNICATE: "Communicating",
+    EffortPhase.DEVISE_FIX: "Devising the fix",
+    EffortPhase.IMPLEMENT_FIX: "Implementing the fix",
+    EffortPhase.TEST_FIX: "Testing the fix",
+    EffortPhase.DEPLOY_FIX: "Deploying the fix",
+    EffortPhase.VERIFY_FIX: "Verifying the fix",
+    EffortPhase.SUMMARISE: "Summarising",
+    EffortPhase.TRACK_IMPACT: "Judging and tracking the impact",
+    EffortPhase.ANALYSE: "Analysing causes",
+    EffortPhase.DEVISE_CHANGES: "Devising systemic changes",
+    EffortPhase.IMPLEMENT_CHANGES: "Implementing systemic changes",
+    EffortPhase.RETROSPECTIVE: "Communicating the retrospective",
+    EffortPhase.REFOCUS: "Refocusing on the interrupted work",
+}
+
+
+class Effort(Model):
+    phase: EffortPhase = Field(description="Which phase of the incident's cost, e.g. diagnose.")
+    minutes: PositiveInt
+    people: PositiveInt = 1
+    note: Text | None = Field(default=None, description="What the time went on, if worth saying.")
 
 
 InternalField = Literal[

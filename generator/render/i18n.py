@@ -46,7 +46,7 @@ from babel.support import Translations
 from generator.__about__ import __version__
 from generator.derive.metrics import Metric
 from generator.model.components import ComponentState
-from generator.model.postmortem import ActionStatus, ActionType, Milestone, Stage
+from generator.model.postmortem import ActionStatus, ActionType, EffortPhase, Milestone, Stage
 from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
 
 SOURCE_LANGUAGE = "en"  # the language of the messages themselves
@@ -68,6 +68,7 @@ LABELLED: dict[type[Enum], bool] = {
     ActionStatus: False,
     ActionType: False,
     Metric: False,
+    EffortPhase: False,
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from generator.derive.budget import ErrorBudget
+from generator.derive.cost import IncidentCost
 from generator.derive.metrics import MetricValue
 from generator.derive.snapshot import (
     DayDigest,
@@ -200,6 +201,9 @@ class PostmortemPage:
     action_items: tuple[ActionRow, ...]
     related: tuple[RelatedIncident, ...]
     sections: tuple[str, ...]
+    cost: IncidentCost | None = None  # person-hours by phase, recorded or the site's defaults
+    hourly_rate: float = 0  # the site's, for the cost; 0: none
+    currency: str = "USD"
 
     @property
     def published_at(self) -> datetime:
@@ -221,6 +225,7 @@ POSTMORTEM_SECTIONS = (
     "resolution",
     "lessons",
     "action_items",
+    "cost",
     "responders",
     "authors",
     "related",
@@ -397,6 +402,9 @@ class SiteViews:
             raise ValueError(f"{facts.id} has no post-mortem published by {self.now}")
         shown = published.content
         related = self.related_incidents(facts)
+        cost = self.snapshot.reliability.cost_of(facts.record)
+        settings = self.snapshot.settings
+        beyond = {"related": bool(related), "cost": bool(cost.phases)}  # not fields of its own
         return PostmortemPage(
             incident=facts.record,
             postmortem=shown,
@@ -415,8 +423,11 @@ class SiteViews:
             sections=tuple(
                 section
                 for section in POSTMORTEM_SECTIONS
-                if (bool(related) if section == "related" else _has_content(shown, section))
+                if (beyond[section] if section in beyond else _has_content(shown, section))
             ),
+            cost=cost if cost.phases else None,
+            hourly_rate=settings.hourly_rate,
+            currency=settings.currency,
         )
 
 
