@@ -8,11 +8,12 @@ proves nothing on an idle one):
 For each count it writes a synthetic site (benchmarks/records.py) to a temporary folder, then
 in every run times, each in a child process of its own: `flare validate` with nothing kept from
 earlier runs, and again with the record values the first one kept; a cold build into an empty
-folder, nothing kept; a rebuild after one record's title changed; a rebuild with nothing changed; and
-the reference, a bare mkdocs-material site with as many Markdown pages as Flare's site has
-HTML pages, built in the same run so that both see the same machine and the same load. It
-reports the median of the runs for wall time, CPU time (user + system) and peak memory (the
-child's maximum resident set size, from wait4), and the size of what the last build wrote.
+folder, nothing kept; a rebuild after one record's title changed; a rebuild with nothing
+changed; and the reference, a bare mkdocs-material site with as many Markdown pages as
+Flare's site has HTML pages, built in the same run so that both see the same machine and the
+same load. It reports the median of the runs for wall time, CPU time (user + system) and
+peak memory (the child's maximum resident set size, from wait4), and the size of what the last
+build wrote.
 """
 
 from __future__ import annotations

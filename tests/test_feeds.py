@@ -225,7 +225,7 @@ def test_the_site_feed_has_one_entry_per_update_newest_first(feeds, example_site
     for path in (feeds / SITE_FEED[0], feeds / SITE_FEED[1]):
         everything = read(path).entries
         entries = [entry for entry in everything if "/updates/" in entry.id]
-        assert len(entries) == len(expected) == 65  # every update of the example records
+        assert len(entries) == len(expected) == 68  # every update of the example records
         assert [entry.id for entry in entries] == [expected_id(r, u) for r, u in expected]
         assert [entry.title for entry in entries] == [
             f"[{update.status.label}] {record.title}" for record, update in expected
@@ -399,13 +399,14 @@ def test_each_feed_holds_only_the_newest_entries(example_site, example_now, tmp_
     for path in feed_paths(folder, ".atom") + feed_paths(folder, ".rss"):
         assert len(read(path).entries) <= 5
     search = read(folder / "history-search.atom").entries
+    again = "New and edited records slow to appear in search, again"
     assert [entry.title for entry in search] == [
-        # two incidents of 8 September, interleaved by time
-        "[Resolved] New and edited records slow to appear in search",
-        "[Monitoring] New and edited records slow to appear in search",
-        "[Resolved] Elevated API error rates and search timeouts",
-        "[Monitoring] Elevated API error rates and search timeouts",
-        "[Monitoring] Elevated API error rates and search timeouts",
+        # the post-mortem's stages, each when it was published, among the incident's updates
+        f"[Post-mortem: full analysis] {again}",
+        f"[Post-mortem: summary] {again}",
+        f"[Post-mortem: first account] {again}",
+        f"[Resolved] {again}",
+        f"[Identified] {again}",
     ]
 
 

@@ -745,7 +745,10 @@ def test_a_field_listed_as_internal_is_cleared_and_no_other(site_folder, name):
     text = changed(
         text,
         "  published:\n",
-        f"  effort:\n    - phase: diagnose\n      minutes: 20\n  internal: [{name}]\n"
+        f"  effort:\n    - phase: diagnose\n      minutes: 20\n"
+        "  recurrence_of: 2026-10-01-database\n"
+        "  forecast: {likelihood: possible, horizon: within a year}\n"
+        f"  internal: [{name}]\n"
         "  published:\n",
     )
     site_folder.record(FILE, text)
@@ -1057,3 +1060,42 @@ def test_a_postmortem_of_an_incident_still_open_is_a_warning(site_folder):
     warnings = [w for w in load_site(site_folder.config, NOW).warnings if w.field == "postmortem"]
 
     assert [w.message.split(";")[0] for w in warnings] == ["the incident is still open"]
+
+
+# -- recurrence ------------------------------------------------------------------------------------
+def with_recurrence(text: str, earlier: str) -> str:
+    return changed(text, "  published:\n", f"  recurrence_of: {earlier}\n  published:\n")
+
+
+def test_a_recurrence_names_an_earlier_incident(site_folder):
+    site_folder.record("2026-10-01-database.yaml", OTHER_INCIDENT)
+    site_folder.record(FILE, with_recurrence(FULL, "2026-10-01-database"))
+
+    assert unstripped_postmortem(site_folder).recurrence_of == "2026-10-01-database"
+
+
+@pytest.mark.parametrize(
+    ("earlier", "message"),
+    [
+        ("2026-11-03-api", "an incident cannot be a recurrence of itself"),
+        ("2026-10-02-cache", "no incident has the id '2026-10-02-cache'; use an incident's id"),
+        (
+            "2026-12-01-database",
+            "'2026-12-01-database' began after this incident; recurrence_of names the earlier "
+            "incident this one repeats (put recurrence_of in the later one's post-mortem)",
+        ),
+    ],
+    ids=["itself", "unknown", "later"],
+)
+def test_a_recurrence_of_itself_a_missing_or_a_later_incident_is_refused_at_its_line(
+    site_folder, earlier: str, message: str
+):
+    later = OTHER_INCIDENT.replace("2026-10-01T08:00:00Z", "2026-12-01T08:00:00Z")
+    site_folder.record("2026-12-01-database.yaml", later)
+    text = with_recurrence(FULL, earlier)
+    site_folder.record(FILE, text)
+
+    error = the_error(site_folder)
+    assert (error.field, error.message) == ("postmortem.recurrence_of", message)
+    key = where(text, f"recurrence_of: {earlier}")
+    assert error.position == Position(key.line, key.column + len("recurrence_of: "))  # the id

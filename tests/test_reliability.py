@@ -617,6 +617,7 @@ def test_the_page_has_its_sections_in_the_order_a_reader_needs_them():
         "Time to detect, mitigate and resolve",
         "Mean time between failures",
         "Open action items",
+        "Recurring incidents",
         "Cost of incidents",
     ]
     facts = {text(div.find("dt")): text(div.find("dd")) for div in page.xpath(".//dl/div")}

@@ -450,7 +450,7 @@ def test_a_days_detail_opens_by_keyboard_and_by_touch_without_javascript(
         page.keyboard.press("Enter")
         link = page.locator(SEARCH_COMPONENT).locator("details a").first
         assert link.is_visible()
-        assert link.inner_text() == "Elevated API error rates and search timeouts"
+        assert link.inner_text() == "New and edited records slow to appear in search, again"
         page.keyboard.press("Enter")  # closes it again
         assert not link.is_visible()
         box = summary.bounding_box()

@@ -29,6 +29,8 @@ are the render stage's (the reliability template and format.py): derive computes
 - **Open action items** are post-mortem action items of any incident, whatever its date, whose
   status is open or in progress; an item is overdue when its due date is before today in the
   site's timezone.
+- **Recurring incidents** and **recurring categories**: see :mod:`generator.derive.recurrence`;
+  an incident counts when its latest occurrence began in the window.
 - **Error budgets** of the components with an availability objective: see
   :mod:`generator.derive.budget`.
 - **Cost** is each incident's person-hours (:mod:`generator.derive.cost`: recorded in its
@@ -57,6 +59,12 @@ from zoneinfo import ZoneInfo
 from generator.derive.budget import ErrorBudget, error_budget
 from generator.derive.cost import IncidentCost, incident_cost
 from generator.derive.metrics import Metric, incident_metrics
+from generator.derive.recurrence import (
+    Recurrence,
+    RecurringCategory,
+    recurrences,
+    recurring_categories,
+)
 from generator.derive.uptime import day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Priority
@@ -202,6 +210,8 @@ class ReliabilityReport:
     open_action_items: tuple[OpenActionItem, ...]  # overdue first, then by due date
     cost: CostSummary | None  # None unless an hourly rate is set
     budgets: tuple[ErrorBudget, ...] = ()  # of the components with an objective, in order
+    recurrences: tuple[Recurrence, ...] = ()  # came back in the window, the latest first
+    recurring_categories: tuple[RecurringCategory, ...] = ()  # of the window's incidents
 
     @property
     def impacts(self) -> tuple[Impact, ...]:
@@ -347,6 +357,12 @@ class ReliabilityReports:
             ),
             cost=cost,
             budgets=tuple(budget for c in covered if (budget := self.budget(c)) is not None),
+            recurrences=tuple(
+                found
+                for found in recurrences([f.record for f in touching], self.postmortems, now)
+                if found.last.started_at >= self.window_start
+            ),
+            recurring_categories=tuple(recurring_categories(incidents, self.postmortems)),
         )
 
     def cost_of(self, incident: Incident) -> IncidentCost:

@@ -140,10 +140,52 @@ class TimelineEvent(Model):
     internal: bool = False
 
 
+class FactorCategory(StrEnum):
+    """What kind of circumstance a contributing factor is, so that the reliability report can
+    show the kinds that keep coming back."""
+
+    CHANGE = "change"  # a deploy, a migration, a configuration push
+    CONFIGURATION = "configuration"
+    CAPACITY = "capacity"
+    DEPENDENCY = "dependency"  # a vendor, another team's service
+    HARDWARE = "hardware"
+    SOFTWARE = "software"  # a defect in code
+    PROCESS = "process"  # a runbook, a handover, an on-call rule
+    MONITORING = "monitoring"  # detection came late or not at all
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        # Not "Monitoring", which is an incident's status: the category is a gap in detection.
+        return "Monitoring and alerting" if self is FactorCategory.MONITORING else self.title()
+
+
 class ContributingFactor(Model):
     text: Text = Field(description="A circumstance, never a person, in Markdown.")
+    category: FactorCategory | None = Field(
+        default=None, description="change, configuration, capacity, dependency, hardware, ..."
+    )
     evidence: list[HttpUrl] = Field(default_factory=list, description="Links to graphs, logs.")
     internal: bool = False
+
+
+class Likelihood(StrEnum):
+    UNLIKELY = "unlikely"
+    POSSIBLE = "possible"
+    LIKELY = "likely"
+    ALMOST_CERTAIN = "almost_certain"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Forecast(Model):
+    """How likely the incident is to happen again, and when, as the analysis judges it."""
+
+    likelihood: Likelihood
+    horizon: Text | None = Field(default=None, description="When, e.g. within 6 months.")
+    reasoning: Text | None = Field(default=None, description="Why, in Markdown.")
 
 
 class PostmortemImpact(Model):
@@ -252,7 +294,7 @@ class Effort(Model):
 InternalField = Literal[
     "owner", "authors", "summary", "impact", "responders", "timeline", "trigger",
     "contributing_factors", "detection", "resolution", "lessons", "action_items", "related",
-    "effort",
+    "effort", "recurrence_of", "forecast",
 ]  # fmt: skip
 
 
@@ -274,6 +316,14 @@ class Postmortem(Model):
     lessons: Lessons | None = None
     action_items: list[ActionItem] = Field(default_factory=list)
     related: list[RecordId] = Field(default_factory=list, description="Ids of other incidents.")
+    recurrence_of: RecordId | None = Field(
+        default=None,
+        description="An earlier incident this one repeats: the same lead-up and cause, without "
+        "a long-term fix yet.",
+    )
+    forecast: Forecast | None = Field(
+        default=None, description="How likely it is to happen again, and when (analysis)."
+    )
     effort: list[Effort] = Field(default_factory=list)
     internal: list[InternalField] = Field(
         default_factory=list, description="Fields kept off the public site."
@@ -336,7 +386,7 @@ class Postmortem(Model):
         shown = self
         for later in Stage:
             if later.rank > stage.rank:
-                for path in STAGE_REQUIREMENTS[later]:
+                for path in (*STAGE_REQUIREMENTS[later], *STAGE_OPTIONS.get(later, ())):
                     shown = _cleared(shown, path)
         return shown
 
@@ -381,6 +431,10 @@ STAGE_REQUIREMENTS: dict[Stage, tuple[tuple[str, ...], ...]] = {
         ("lessons", "lucky"),
     ),
 }
+
+
+# What a stage may add without requiring it: kept off the earlier stages all the same.
+STAGE_OPTIONS: dict[Stage, tuple[tuple[str, ...], ...]] = {Stage.ANALYSIS: (("forecast",),)}
 
 
 def missing_for_stage(postmortem: Postmortem) -> list[tuple[tuple[str, ...], Stage]]:

@@ -46,7 +46,15 @@ from babel.support import Translations
 from generator.__about__ import __version__
 from generator.derive.metrics import Metric
 from generator.model.components import ComponentState
-from generator.model.postmortem import ActionStatus, ActionType, EffortPhase, Milestone, Stage
+from generator.model.postmortem import (
+    ActionStatus,
+    ActionType,
+    EffortPhase,
+    FactorCategory,
+    Likelihood,
+    Milestone,
+    Stage,
+)
 from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
 
 SOURCE_LANGUAGE = "en"  # the language of the messages themselves
@@ -69,6 +77,8 @@ LABELLED: dict[type[Enum], bool] = {
     ActionType: False,
     Metric: False,
     EffortPhase: False,
+    FactorCategory: False,
+    Likelihood: False,
 }
 
 

@@ -202,6 +202,7 @@ class PostmortemPage:
     related: tuple[RelatedIncident, ...]
     sections: tuple[str, ...]
     cost: IncidentCost | None = None  # person-hours by phase, recorded or the site's defaults
+    recurrence_of: Incident | None = None  # the earlier incident this one repeats
     hourly_rate: float = 0  # the site's, for the cost; 0: none
     currency: str = "USD"
 
@@ -224,6 +225,7 @@ POSTMORTEM_SECTIONS = (
     "detection",
     "resolution",
     "lessons",
+    "forecast",
     "action_items",
     "cost",
     "responders",
@@ -426,6 +428,11 @@ class SiteViews:
                 if (beyond[section] if section in beyond else _has_content(shown, section))
             ),
             cost=cost if cost.phases else None,
+            recurrence_of=(
+                self.snapshot.record(shown.recurrence_of).record  # type: ignore[arg-type]
+                if shown.recurrence_of is not None
+                else None
+            ),
             hourly_rate=settings.hourly_rate,
             currency=settings.currency,
         )

@@ -7,10 +7,12 @@ The checks return findings as (field path, message) pairs inside the ``postmorte
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from generator.model.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
+from generator.model.records import Incident
 
 Path = tuple[str | int, ...]
 PLACEHOLDER = "TODO"
@@ -50,6 +52,29 @@ def related_errors(
                 (("related", index), f"no incident has the id {related!r}; use an incident's id")
             )
     return findings
+
+
+def recurrence_errors(
+    postmortem: Postmortem, incident: Incident, started: Mapping[str, datetime]
+) -> list[Finding]:
+    """``recurrence_of`` names an earlier incident (``started``: each incident's start, by id):
+    a recurrence comes after what it repeats, so the links never go round in a circle."""
+    earlier = postmortem.recurrence_of
+    if earlier is None:
+        return []
+    if earlier == incident.id:
+        return [(("recurrence_of",), "an incident cannot be a recurrence of itself")]
+    if earlier not in started:
+        return [(("recurrence_of",), f"no incident has the id {earlier!r}; use an incident's id")]
+    if started[earlier] >= incident.started_at:
+        return [
+            (
+                ("recurrence_of",),
+                f"{earlier!r} began after this incident; recurrence_of names the earlier "
+                "incident this one repeats (put recurrence_of in the later one's post-mortem)",
+            )
+        ]
+    return []
 
 
 def blameful_writing(postmortem: Postmortem) -> list[Finding]:

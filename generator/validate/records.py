@@ -30,6 +30,7 @@ from generator.model.records import Incident, IncidentStatus, Maintenance, Recor
 from generator.validate.postmortem_rules import (
     blameful_writing,
     postmortem_errors,
+    recurrence_errors,
     related_errors,
 )
 
@@ -154,7 +155,10 @@ def load_records(
         loaded.sources[record.id] = file
         loaded.documents[record.id] = document
         loaded.records.append(record)
-    incident_ids = {record.id for record in loaded.records if isinstance(record, Incident)}
+    started = {
+        record.id: record.started_at for record in loaded.records if isinstance(record, Incident)
+    }
+    incident_ids = started.keys()
     record_ids = {*loaded.sources, *_stems_of_invalid(loaded, incidents_dir)}
     for record in loaded.records:
         if isinstance(record, Incident) and record.postmortem is not None:
@@ -166,8 +170,9 @@ def load_records(
                     path,
                     message,
                 )
-                for path, message in related_errors(
-                    record.postmortem, record.id, incident_ids, record_ids
+                for path, message in (
+                    *related_errors(record.postmortem, record.id, incident_ids, record_ids),
+                    *recurrence_errors(record.postmortem, record, started),
                 )
             )
     return loaded
