@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader
 from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
+from generator.model.postmortem import Postmortem
 from generator.model.records import Incident, Maintenance, Record
 from generator.render.format import format_duration
 from generator.render.pages import CompiledTemplates, Renderer
@@ -281,3 +282,26 @@ def test_compiled_templates_are_kept_between_processes_and_never_stale(tmp_path)
     assert render() == "first 1"  # read back from disk
     (templates / "page.html").write_text("second {{ value }}", encoding="utf-8")
     assert render() == "second 1"
+
+
+def test_a_post_mortem_names_its_components_still_affected_and_what_holds_them():
+    resolved = incident(
+        "resolved", "major", ["api", "web"],
+        ("2026-11-09T10:00:00Z", "investigating"), ("2026-11-09T11:00:00Z", "resolved"),
+    ).model_copy(
+        update={"postmortem": Postmortem.model_validate(
+            {"stage": "immediate", "published": {"immediate": "2026-11-09T12:00:00Z"}}
+        )}
+    )  # fmt: skip
+    still_open = incident("open", "major", ["api"], ("2026-11-10T09:00:00Z", "identified"))
+    built = views(resolved, still_open)
+
+    page = built.postmortem_page(built.snapshot.record("resolved"))
+
+    # The dashboard is operational again; the API is still down, held by the open incident.
+    assert [(entry.component.id, entry.state, [r.id for r in entry.records])
+            for entry in page.still_affected] == [
+        ("api", ComponentState.PARTIAL_OUTAGE, ["open"])
+    ]  # fmt: skip
+    alone = views(resolved)
+    assert alone.postmortem_page(alone.snapshot.record("resolved")).still_affected == ()

@@ -181,6 +181,16 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
+class StillAffected:
+    """A component of a resolved incident that is still not operational, and the records that
+    hold it so now."""
+
+    component: Component
+    state: ComponentState
+    records: tuple[Record, ...]
+
+
+@dataclass(frozen=True)
 class PostmortemPage:
     """The public post-mortem as of the latest stage published by ``now``.
 
@@ -203,6 +213,7 @@ class PostmortemPage:
     sections: tuple[str, ...]
     cost: IncidentCost | None = None  # person-hours by phase, recorded or the site's defaults
     recurrence_of: Incident | None = None  # the earlier incident this one repeats
+    still_affected: tuple[StillAffected, ...] = ()  # its components not operational now
     hourly_rate: float = 0  # the site's, for the cost; 0: none
     currency: str = "USD"
 
@@ -428,6 +439,7 @@ class SiteViews:
                 if (beyond[section] if section in beyond else _has_content(shown, section))
             ),
             cost=cost if cost.phases else None,
+            still_affected=self._still_affected(facts),
             recurrence_of=(
                 self.snapshot.record(shown.recurrence_of).record  # type: ignore[arg-type]
                 if shown.recurrence_of is not None
@@ -436,6 +448,28 @@ class SiteViews:
             hourly_rate=settings.hourly_rate,
             currency=settings.currency,
         )
+
+    def _still_affected(self, facts: RecordFacts) -> tuple[StillAffected, ...]:
+        """The resolved incident's components that are not operational now, from the records
+        that hold them (the latest state interval's causes), so nothing is typed twice."""
+        if facts.ended_at is None:
+            return ()
+        snapshot = self.snapshot
+        found = []
+        for component_id in facts.record.components:
+            state = snapshot.states[component_id]
+            if state is ComponentState.OPERATIONAL:
+                continue
+            history = snapshot.intervals[component_id]
+            holders = history[-1].record_ids if history else ()
+            found.append(
+                StillAffected(
+                    snapshot.settings.component(component_id),
+                    state,
+                    tuple(snapshot.record(record_id).record for record_id in holders),
+                )
+            )
+        return tuple(found)
 
 
 def _records(facts: tuple[RecordFacts, ...]) -> tuple[Record, ...]:
