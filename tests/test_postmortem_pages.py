@@ -62,6 +62,14 @@ RECORDS = {
             support_tickets: 40
             areas: [Public API, Integrations]
             data_loss: No data was lost.
+            business:
+              description: "Two enterprise renewals were put on hold: {SENTINEL}."
+              amount: 48000
+              internal: true
+            team:
+              paged_out_of_hours: 3
+              pulled_from_planned_work: 5
+              description: The sprint's release slipped by a week.
           responders:
             - {{name: Ana P., role: incident command}}
             - {{name: Lee W., role: operations}}
@@ -495,11 +503,14 @@ def test_impact_gives_the_description_the_numbers_the_areas_and_data_loss(page):
         "Users affected": "12,000",
         "Users who reported it": "85",
         "Support tickets": "40",
+        "Paged out of hours": "3",  # the team's impact, public; the business's is internal
+        "Pulled from planned work": "5",
     }
     assert [text(li) for li in impact.xpath(".//ul/li")] == ["Public API", "Integrations"]
     assert [text(h3) for h3 in impact.xpath(".//h3")] == [
         "Parts of the product affected",
         "Data loss",
+        "Impact on the team",
     ]
     assert "No data was lost." in text(impact)
     # An estimate in words is shown as written; the summary stage has no data loss yet.
@@ -812,7 +823,8 @@ def test_internal_content_and_unpublished_drafts_appear_nowhere_in_the_built_sit
     sources = b"".join(
         path.read_bytes() for path in site_folder_with_postmortems.incidents.rglob("*.yaml")
     )
-    assert sources.count(SENTINEL.encode()) == 6  # field, responder, event, factor, item, effort
+    # field, responder, event, factor, item, effort, business impact
+    assert sources.count(SENTINEL.encode()) == 7
     assert DRAFT.encode() in sources
     files = [path for path in site.rglob("*") if path.is_file()]
     assert len(files) > 20
@@ -824,6 +836,7 @@ def test_internal_content_and_unpublished_drafts_appear_nowhere_in_the_built_sit
     ]
     assert leaks == []
     # The checks above look at what the page does show, so the sentinel search is not vacuous.
-    assert b"Load balancer changes roll out one region at a time" in b"".join(
-        path.read_bytes() for path in files
-    )
+    shown = b"".join(path.read_bytes() for path in files)
+    assert b"Load balancer changes roll out one region at a time" in shown
+    assert b"release slipped by a week." in shown  # the public team impact
+    assert b"Impact on the business" not in shown  # the internal business impact

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import get_args
 
 import pytest
+from pydantic import ValidationError
 
 from conftest import EXAMPLE_NOW, REPO
 from generator.derive.metrics import Metric, incident_metrics
@@ -1099,3 +1100,33 @@ def test_a_recurrence_of_itself_a_missing_or_a_later_incident_is_refused_at_its_
     assert (error.field, error.message) == ("postmortem.recurrence_of", message)
     key = where(text, f"recurrence_of: {earlier}")
     assert error.position == Position(key.line, key.column + len("recurrence_of: "))  # the id
+
+
+def test_business_and_team_impact_are_each_public_or_internal_as_the_author_chooses():
+    def written(business_internal: bool, team_internal: bool) -> Postmortem:
+        return Postmortem.model_validate(
+            {
+                "stage": "immediate",
+                "impact": {
+                    "description": "Checkout failed.",
+                    "business": {
+                        "description": "Orders lost.",
+                        "amount": 12000,
+                        "internal": business_internal,
+                    },
+                    "team": {"paged_out_of_hours": 2, "internal": team_internal},
+                },
+            }
+        )
+
+    public = written(business_internal=True, team_internal=False).public()
+    assert public.impact is not None
+    assert public.impact.business is None
+    assert public.impact.team is not None and public.impact.team.paged_out_of_hours == 2
+    shown = written(business_internal=False, team_internal=True).public().impact
+    assert shown is not None and shown.team is None
+    assert shown.business is not None and shown.business.amount == 12000
+    with pytest.raises(ValidationError, match="amount"):
+        Postmortem.model_validate(
+            {"stage": "immediate", "impact": {"business": {"description": "x", "amount": -1}}}
+        )

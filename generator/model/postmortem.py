@@ -188,6 +188,31 @@ class Forecast(Model):
     reasoning: Text | None = Field(default=None, description="Why, in Markdown.")
 
 
+class BusinessImpact(Model):
+    """What the incident cost the business beside its users' time: revenue, contracts."""
+
+    description: Text = Field(description="Revenue or contracts affected, in Markdown.")
+    amount: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="An estimate, in the site's currency."
+    )
+    internal: bool = False
+
+
+class TeamImpact(Model):
+    """What the incident cost the team: nights, planned work, the sprint."""
+
+    paged_out_of_hours: NonNegativeInt | None = Field(
+        default=None, description="How many people were paged outside working hours."
+    )
+    pulled_from_planned_work: NonNegativeInt | None = Field(
+        default=None, description="How many people left planned work for it."
+    )
+    description: Text | None = Field(
+        default=None, description="Sprint disruption and anything else, in Markdown."
+    )
+    internal: bool = False
+
+
 class PostmortemImpact(Model):
     description: Text | None = Field(default=None, description="What customers experienced.")
     users_affected: NonNegativeInt | Text | None = Field(
@@ -199,6 +224,8 @@ class PostmortemImpact(Model):
     support_tickets: NonNegativeInt | None = None
     areas: list[Text] = Field(default_factory=list, description="Parts of the product affected.")
     data_loss: Text | None = Field(default=None, description="Whether data was lost, and what.")
+    business: BusinessImpact | None = None
+    team: TeamImpact | None = None
 
 
 class Lessons(Model):
@@ -351,6 +378,15 @@ class Postmortem(Model):
         for name in ("responders", "timeline", "contributing_factors", "action_items"):
             if name not in cleared:
                 cleared[name] = [item for item in getattr(self, name) if not item.internal]
+        impact = cleared.get("impact", self.impact)
+        if impact is not None:  # business and team impact, each public or internal
+            cleared["impact"] = impact.model_copy(
+                update={
+                    name: None
+                    for name in ("business", "team")
+                    if (part := getattr(impact, name)) is not None and part.internal
+                }
+            )
         return self.model_copy(update={**cleared, "internal": []})
 
     # -- what is public at an instant ------------------------------------------------------------
