@@ -73,7 +73,7 @@ RECORDS = {
           responders:
             - {{name: Ana P., role: incident command}}
             - {{name: Lee W., role: operations}}
-            - {{name: Jo {SENTINEL}, role: vendor liaison, internal: true}}
+            - {{name: Jo {SENTINEL}, role: subject-matter expert (vendor), internal: true}}
           timeline:
             - at: 2026-11-03T09:58:00Z
               text: A change to the load balancer's pools is deployed.

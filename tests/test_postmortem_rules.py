@@ -1130,3 +1130,16 @@ def test_business_and_team_impact_are_each_public_or_internal_as_the_author_choo
         Postmortem.model_validate(
             {"stage": "immediate", "impact": {"business": {"description": "x", "amount": -1}}}
         )
+
+
+def test_a_role_of_the_teams_own_is_shown_as_written_and_warned_about_at_its_line(site_folder):
+    text = changed(FULL, "      role: operations\n", "      role: vendor liaison\n")
+    site_folder.record(FILE, text)
+
+    (warning,) = [w for w in postmortem_warnings(site_folder) if w.field.endswith(".role")]
+    assert warning.field == "postmortem.responders[1].role"
+    assert warning.message.startswith(
+        "'vendor liaison' begins with none of the known roles (incident command, communication, "
+        "operations, planning, scribe, subject-matter expert)"
+    )
+    assert [r.role for r in the_postmortem(site_folder).responders][1] == "vendor liaison"

@@ -28,6 +28,7 @@ from generator.derive.uptime import uptime_ratio
 from generator.errors import InvalidSite
 from generator.load.settings import SiteSettings
 from generator.model.components import Component
+from generator.model.postmortem import ResponderRole
 from generator.model.records import Impact, Incident, Maintenance
 from generator.render.format import (
     format_hours,
@@ -773,3 +774,33 @@ def test_the_site_report_and_the_component_reports_link_to_each_other():
     assert reliability_page_path() in api.xpath(".//a/@href")
     assert "components/api.md" in api.xpath(".//a/@href")
     assert reliability_page_path("api") == "reliability/api.md"
+
+
+def test_who_carried_the_load_counts_each_known_role_and_the_teams_own_together():
+    def responders(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+        return [{"name": name, "role": role} for name, role in pairs]
+
+    first = incident(
+        "first", "major", ["api"], "2026-06-10T10:00:00Z", "2026-06-10T11:00:00Z",
+        postmortem=postmortem(responders=responders(
+            ("Ana", "incident command"), ("Lee", "operations (storage)"),
+            ("Jo", "vendor liaison"),
+        )),
+    )  # fmt: skip
+    second = incident(
+        "second", "minor", ["web"], "2026-07-10T10:00:00Z", "2026-07-10T11:00:00Z",
+        postmortem=postmortem(responders=responders(
+            ("Lee", "Incident command"), ("Sam", "operations"), ("Kim", "communications"),
+            ("Max", "customer success"),
+        )),
+    )  # fmt: skip
+    report = reliability_report(site(first, second), NOW)
+
+    # incident command: Ana and Lee; operations: Lee and Sam; communication: Kim; the team's
+    # own (vendor liaison, customer success): Jo and Max.
+    assert [(load.role, load.responses, load.people) for load in report.role_load] == [
+        (ResponderRole.INCIDENT_COMMAND, 2, 2),
+        (ResponderRole.COMMUNICATION, 1, 1),
+        (ResponderRole.OPERATIONS, 2, 2),
+        (None, 2, 2),
+    ]

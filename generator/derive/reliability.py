@@ -31,6 +31,9 @@ are the render stage's (the reliability template and format.py): derive computes
   site's timezone.
 - **Recurring incidents** and **recurring categories**: see :mod:`generator.derive.recurrence`;
   an incident counts when its latest occurrence began in the window.
+- **Who carried the load**: each responder role of the window's post-mortems, how many times
+  it was taken and by how many people; a role counts as the known role its text begins with
+  (``operations (storage)`` is operations), the team's own roles together.
 - **Error budgets** of the components with an availability objective: see
   :mod:`generator.derive.budget`.
 - **Cost** is each incident's person-hours (:mod:`generator.derive.cost`: recorded in its
@@ -67,7 +70,7 @@ from generator.derive.recurrence import (
 )
 from generator.derive.uptime import day_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
-from generator.model.postmortem import ActionItem, Postmortem, Priority
+from generator.model.postmortem import ActionItem, Postmortem, Priority, ResponderRole
 from generator.model.records import Impact, Incident
 
 if TYPE_CHECKING:  # the snapshot holds the reports: reading it at run time would be circular
@@ -177,6 +180,15 @@ class OpenActionItem:
 
 
 @dataclass(frozen=True)
+class RoleLoad:
+    """How often a role was taken in the window's incidents, and by how many people."""
+
+    role: ResponderRole | None  # None: the roles a team names itself
+    responses: int  # responder entries in the post-mortems
+    people: int  # distinct names among them
+
+
+@dataclass(frozen=True)
 class CostSummary:
     hourly_rate: float
     currency: str
@@ -212,6 +224,7 @@ class ReliabilityReport:
     budgets: tuple[ErrorBudget, ...] = ()  # of the components with an objective, in order
     recurrences: tuple[Recurrence, ...] = ()  # came back in the window, the latest first
     recurring_categories: tuple[RecurringCategory, ...] = ()  # of the window's incidents
+    role_load: tuple[RoleLoad, ...] = ()  # the roles taken, known ones in order, others last
 
     @property
     def impacts(self) -> tuple[Impact, ...]:
@@ -363,6 +376,7 @@ class ReliabilityReports:
                 if found.last.started_at >= self.window_start
             ),
             recurring_categories=tuple(recurring_categories(incidents, self.postmortems)),
+            role_load=tuple(role_load(incidents, self.postmortems)),
         )
 
     def cost_of(self, incident: Incident) -> IncidentCost:
@@ -446,6 +460,23 @@ def duration_rows(
             metric, {impact: stats(metric, impact) for impact in Impact}, stats(metric, None)
         )
         for metric in REPORTED_METRICS
+    ]
+
+
+def role_load(
+    incidents: Iterable[Incident], postmortems: Mapping[str, Postmortem | None]
+) -> list[RoleLoad]:
+    """Who carried which load: each role's responses and people over the incidents' published
+    post-mortems (by id), known roles in their order, the team's own roles together last."""
+    taken: dict[ResponderRole | None, list[str]] = {}
+    for incident in incidents:
+        postmortem = postmortems.get(incident.id)
+        for responder in postmortem.responders if postmortem is not None else ():
+            taken.setdefault(responder.known_role, []).append(responder.name)
+    return [
+        RoleLoad(role, len(taken[role]), len(set(taken[role])))
+        for role in (*ResponderRole, None)
+        if role in taken
     ]
 
 

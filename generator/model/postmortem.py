@@ -127,10 +127,38 @@ class ActionStatus(StrEnum):
         return self in (ActionStatus.DONE, ActionStatus.WONT_FIX)
 
 
+class ResponderRole(StrEnum):
+    """The roles of an incident response, as incident command systems name them."""
+
+    INCIDENT_COMMAND = "incident command"
+    COMMUNICATION = "communication"
+    OPERATIONS = "operations"
+    PLANNING = "planning"
+    SCRIBE = "scribe"
+    SUBJECT_MATTER_EXPERT = "subject-matter expert"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class Responder(Model):
     name: Name
-    role: Text = Field(description="incident command, operations, communications, ...")
+    role: Text = Field(
+        description="A known role (incident command, communication, operations, planning, "
+        "scribe, subject-matter expert), free text beside it allowed: operations (storage)."
+    )
     internal: bool = False
+
+    @property
+    def known_role(self) -> ResponderRole | None:
+        """The known role the ``role`` text begins with; None for a role of the team's own."""
+        text = " ".join(self.role.lower().replace("-", " ").split())
+        for role in sorted(ResponderRole, key=lambda role: -len(role.value)):
+            name = role.value.replace("-", " ")
+            if text == name or text.startswith((f"{name} ", f"{name}s", f"{name},")):
+                return role
+        return None
 
 
 class TimelineEvent(Model):

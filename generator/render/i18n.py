@@ -53,6 +53,7 @@ from generator.model.postmortem import (
     FactorCategory,
     Likelihood,
     Milestone,
+    ResponderRole,
     Stage,
 )
 from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
@@ -79,6 +80,7 @@ LABELLED: dict[type[Enum], bool] = {
     EffortPhase: False,
     FactorCategory: False,
     Likelihood: False,
+    ResponderRole: False,
 }
 
 

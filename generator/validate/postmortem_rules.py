@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 
-from generator.model.postmortem import ActionStatus, Milestone, Postmortem, missing_for_stage
+from generator.model.postmortem import (
+    ActionStatus,
+    Milestone,
+    Postmortem,
+    ResponderRole,
+    missing_for_stage,
+)
 from generator.model.records import Incident
 
 Path = tuple[str | int, ...]
@@ -75,6 +81,22 @@ def recurrence_errors(
             )
         ]
     return []
+
+
+def unknown_roles(postmortem: Postmortem) -> list[Finding]:
+    """Warnings: a responder's role that begins with none of the known roles is the team's own;
+    the report counts it under other roles, which a typo would do too."""
+    known = ", ".join(role.value for role in ResponderRole)
+    return [
+        (
+            ("responders", index, "role"),
+            f"{responder.role!r} begins with none of the known roles ({known}); reports count "
+            "it under other roles. Put a known role first to count it there, with detail after "
+            "it: operations (storage)",
+        )
+        for index, responder in enumerate(postmortem.responders)
+        if responder.known_role is None and not responder.role.startswith("TODO")
+    ]
 
 
 def blameful_writing(postmortem: Postmortem) -> list[Finding]:

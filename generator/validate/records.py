@@ -32,6 +32,7 @@ from generator.validate.postmortem_rules import (
     postmortem_errors,
     recurrence_errors,
     related_errors,
+    unknown_roles,
 )
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -223,6 +224,7 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                 _postmortem_diagnostic(Severity.WARNING, file, document, path, message)
                 for path, message in [
                     *blameful_writing(record.postmortem),
+                    *unknown_roles(record.postmortem),
                 ]
             )
         if isinstance(record, Incident) and record.is_open_at(now):
