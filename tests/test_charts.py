@@ -30,6 +30,7 @@ from generator.render.charts import (
     Stack,
     Tick,
     bar_chart,
+    budget_chart,
     count_ceiling,
     incidents_chart,
     stacked_bar_chart,
@@ -327,3 +328,26 @@ def test_a_phones_chart_shows_the_latest_months_in_its_own_width(report):
     assert len(legend) == 4
     assert len({label.get("y") for label in legend}) == 2  # two lines
     assert all(float(label.get("x")) + len(label.text) * CHAR_WIDTH <= COMPACT for label in legend)
+
+
+def test_a_budget_chart_draws_each_months_share_of_the_budget_on_an_axis_past_100():
+    settings = SiteSettings.model_validate(
+        {"components": [{"id": "api", "name": "Public API", "slo": 99.9, "slo_window": "month"}]}
+    )
+    budgeted = reliability_report(Site(settings, RECORDS), NOW)
+    (budget,) = budgeted.budgets
+    root = parse(budget_chart(budgeted, budget))
+
+    # June (30 days): a budget of 43.2 minutes, 3 hours of major outage spent: 417%. September:
+    # 20 minutes of partial outage count 6 minutes: 14%. The axis reaches the next 50% above.
+    values = [e.text for e in by_class(root, "flare-chart__value")]
+    assert (values[6], values[9], values.count("0%")) == ("417%", "14%", 10)
+    assert [e.text for e in by_class(root, "flare-chart__tick")] == ["0%", "50%", "100%", "450%"]
+    heights = [float(bar.get("height")) for bar in by_class(root, "flare-chart__bar")]
+    assert heights[6] == pytest.approx(180 / 43.2 * 100 / 450 * PLOT_HEIGHT, abs=0.01)
+    assert root.find(f"{SVG}title").text == "Public API: error budget spent per month"
+    description = root.find(f"{SVG}desc").text
+    assert "above it the objective of 99.9% is missed" in description
+    assert "It was missed in 1 month." in description
+    compact = parse(budget_chart(budgeted, budget, compact=True))
+    assert len(by_class(compact, "flare-chart__bar")) == 6

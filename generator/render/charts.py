@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.derive.budget import ErrorBudget
 from generator.derive.reliability import IMPACTS_WORST_FIRST, MonthFigures, ReliabilityReport
 from generator.model.records import Impact
 from generator.render.format import (
@@ -34,6 +35,7 @@ from generator.render.format import (
     format_month,
     format_month_name,
     format_percent_tick,
+    format_whole_percent,
     format_year,
 )
 from generator.render.i18n import Language, join_sentences
@@ -355,6 +357,7 @@ def _serialise(svg: ET.Element) -> str:
 # -- the reliability report's charts --------------------------------------------------------------
 UPTIME_FLOORS = (99.9, 99.5, 99.0, 98.0, 95.0, 90.0, 80.0, 50.0, 0.0)  # percent
 UPTIME_COLOUR = LIGHT.chart_uptime  # 5.2:1 on white
+BUDGET_COLOUR = UPTIME_COLOUR
 # Bottom to top: the worst at the base, where stacks are easiest to compare; each colour at least
 # 4.5:1 on white.
 IMPACT_COLOURS = {impact: LIGHT.impact(impact) for impact in IMPACTS_WORST_FIRST}
@@ -585,6 +588,64 @@ def incidents_chart(
     )
 
 
+def budget_chart(
+    report: ReliabilityReport,
+    budget: ErrorBudget,
+    *,
+    compact: bool = False,
+    language: Language = ENGLISH,
+) -> str:
+    """The share of each month's error budget a component spent, as bars on an axis from 0 to
+    at least 100% (the whole budget); ``compact``: the latest months, in a phone's width."""
+    months = _chart_months(report, compact)
+    spent = dict(budget.months)
+    shares = [spent[month.month].spent_share * 100 for month in months]
+    highest = max((period.spent_share * 100 for _, period in budget.months), default=0.0)
+    ceiling = max(100.0, math.ceil(highest / 50) * 50)
+    bars = [
+        Bar(label, share, format_whole_percent(round(share), language), lines)
+        for share, (label, lines) in zip(shares, _month_bars(months, language), strict=True)
+    ]
+    component, span = budget.component.name, _span(months, language)
+    missed = sum(1 for month in months if not spent[month.month].met)
+    sentences = [
+        language.gettext(
+            "Bar chart of the share of each month's error budget that %(component)s spent "
+            "%(span)s: at 100%% the whole budget is spent, and above it the objective of "
+            "%(objective)s is missed.",
+            component=component,
+            span=span,
+            objective=format_percent_tick(budget.objective, language),
+        ),
+        language.ngettext(
+            "It was missed in %(num)d month.", "It was missed in %(num)d months.", missed
+        ),
+        language.gettext("The table before the chart gives every month's figures."),
+    ]
+    if compact:
+        title = language.ngettext(
+            "%(component)s: error budget spent per month, the latest %(num)d month",
+            "%(component)s: error budget spent per month, the latest %(num)d months",
+            len(months),
+            component=component,
+        )
+    else:
+        title = language.gettext("%(component)s: error budget spent per month", component=component)
+    ticks = dict.fromkeys((0.0, 50.0, 100.0, ceiling))
+    return bar_chart(
+        f"budget-{budget.component.id}{'-compact' if compact else ''}",
+        title,
+        join_sentences(sentences),
+        bars,
+        floor=0.0,
+        ceiling=ceiling,
+        ticks=[Tick(value, percent_tick(value, language)) for value in ticks],
+        axis_label=language.gettext("Budget spent"),
+        colour=BUDGET_COLOUR,
+        width=COMPACT if compact else WIDE,
+    )
+
+
 @dataclass(frozen=True)
 class ReportCharts:
     uptime: Markup
@@ -594,6 +655,7 @@ class ReportCharts:
     uptime_floor: float  # where the uptime axis starts, in percent, for the note under it
     uptime_floor_text: str  # the same, as the axis writes it
     compact_months: int = COMPACT_MONTHS
+    budgets: tuple[tuple[Markup, Markup], ...] = ()  # per objective: every month, the latest
 
 
 def report_charts(
@@ -608,4 +670,11 @@ def report_charts(
         incidents_compact=Markup(incidents_chart(report, compact=True, language=language)),
         uptime_floor=floor,
         uptime_floor_text=percent_tick(floor, language),
+        budgets=tuple(
+            (
+                Markup(budget_chart(report, budget, language=language)),
+                Markup(budget_chart(report, budget, compact=True, language=language)),
+            )
+            for budget in report.budgets
+        ),
     )
