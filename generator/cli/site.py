@@ -263,6 +263,7 @@ class _StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()  # a buffered stream (a pipe, a test's capture) shows it at once
         except Exception:  # noqa: BLE001 - logging's own contract: never raise from emit
             self.handleError(record)
 
