@@ -420,7 +420,8 @@ def test_the_reliability_chart_shows_the_newest_month_at_every_width(
                     right: svg.getBoundingClientRect().right,
                 }))"""
         )
-        assert len(charts) == 2  # uptime, incidents: one of each pair shown
+        # uptime, incidents and the three objectives' budgets: one of each pair shown
+        assert len(charts) == 5
         for chart in charts:
             assert chart["right"] <= width
             assert chart["labels"][-2:] == ["Nov", "so far"]
