@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from conftest import SiteFolder, flare
 from generator.derive.budget import error_budget
 from generator.derive.state import StateInterval
 from generator.model.components import Component, ComponentState, ObjectiveWindow
@@ -111,3 +112,28 @@ def test_an_objective_is_a_percentage_above_0_and_below_100(slo: float):
         api(slo)
     with pytest.raises(ValidationError, match="slo_window"):
         api(99.9, "week")
+
+
+def test_a_wrong_objective_in_mkdocs_yml_is_refused_at_its_line_with_what_is_allowed(
+    site_folder: SiteFolder,
+):
+    config = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(
+        config.replace(
+            "          name: Public API\n",
+            "          name: Public API\n          slo: 100\n          slo_window: week\n",
+        ),
+        encoding="utf-8",
+    )
+    result = flare("validate", str(site_folder.root))
+
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert (
+        "mkdocs.yml:11:16: error: plugins[0].flare.components[0].slo: found 100; an availability "
+        "objective is a percentage above 0 and below 100, e.g. 99.9"
+    ) in said
+    assert (
+        "mkdocs.yml:12:23: error: plugins[0].flare.components[0].slo_window: found 'week'; "
+        "allowed: 28d, 30d, month"
+    ) in said

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import EXAMPLE_NOW, FLARE, REPO, copy_example_site, flare
 from generator.model.components import Component
-from generator.write.page_cache import CODE_FILES, PageCache, code_fingerprint, fingerprint
+from generator.write.page_cache import PageCache, code_fingerprint, fingerprint
 from support.trees import differences
 
 TAKEN = re.compile(r"Flare took (\d+) of its (\d+) pages from its cache")
@@ -100,12 +100,38 @@ def test_a_value_of_a_type_it_does_not_know_is_refused_unless_the_caller_convert
     assert fingerprint([1, Opaque()], unknown=repr) == fingerprint([1, "Opaque()"])
 
 
-def test_the_code_fingerprint_covers_the_templates_and_styles(tmp_path: Path):
-    root = Path(__import__("generator").__file__).parent
-    listed = {path for pattern in CODE_FILES for path in root.rglob(pattern)}
-    assert root / "render" / "templates" / "record.html" in listed
-    assert root / "render" / "assets" / "flare.css" in listed
-    assert code_fingerprint() == code_fingerprint()
+def code_fingerprint_of(package: Path) -> str:
+    """:func:`code_fingerprint` of the copy of Flare's package in ``package``, run from it."""
+    script = "from generator.write.page_cache import code_fingerprint; print(code_fingerprint())"
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=package,  # not the repository's folder, whose generator/ would come first
+        env={**os.environ, "PYTHONPATH": str(package)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.strip()
+
+
+def test_the_code_fingerprint_follows_every_file_that_can_change_a_page(tmp_path: Path):
+    package = tmp_path / "code"
+    shutil.copytree(
+        REPO / "generator", package / "generator", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    unchanged = code_fingerprint_of(package)
+    assert unchanged == code_fingerprint()  # the content counts, not where it lies
+    seen = {unchanged}
+    for edited in (
+        "render/assets/flare.css",
+        "render/locales/de/LC_MESSAGES/flare.po",
+        "render/templates/_macros.html",
+        "__about__.py",  # the version
+    ):
+        path = package / "generator" / edited
+        path.write_bytes(path.read_bytes() + b"\n")
+        seen.add(code_fingerprint_of(package))
+    assert len(seen) == 5  # each edit gave a new fingerprint
 
 
 # -- the cache folder ------------------------------------------------------------------------------

@@ -804,3 +804,20 @@ def test_who_carried_the_load_counts_each_known_role_and_the_teams_own_together(
         (ResponderRole.OPERATIONS, 2, 2),
         (None, 2, 2),
     ]
+
+
+def test_a_default_for_an_unknown_phase_is_refused_at_its_key_with_the_phases(site_folder):
+    config = site_folder.config.read_text(encoding="utf-8")
+    site_folder.config.write_text(
+        config.replace(
+            "  - flare:\n", "  - flare:\n      effort_defaults:\n        firefight: 30\n"
+        ),
+        encoding="utf-8",
+    )
+    result = flare("validate", str(site_folder.root))
+
+    assert result.returncode == 1
+    assert (
+        "mkdocs.yml:9:9: error: plugins[0].flare.effort_defaults.firefight: found 'firefight'; "
+        "allowed: respond, wrap_up, classify,"
+    ) in result.stdout + result.stderr

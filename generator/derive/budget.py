@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from generator.derive.state import StateInterval
-from generator.derive.uptime import day_bounds, downtime_of
+from generator.derive.uptime import downtime_of, month_bounds
 from generator.model.components import Component, ObjectiveWindow
 
 
@@ -55,6 +55,16 @@ class BudgetPeriod:
     def spent_share(self) -> float:
         """The share of the budget spent: 1.0 is all of it, above 1.0 the objective is missed."""
         return self.spent / self.budget
+
+    @property
+    def spent_percent(self) -> int:
+        """:attr:`spent_share` as a whole percentage, as pages and charts print it."""
+        return round(self.spent_share * 100)
+
+    @property
+    def overspent(self) -> timedelta:
+        """How far the spending went past the budget; zero while the objective is met."""
+        return max(self.spent - self.budget, timedelta(0))
 
     @property
     def met(self) -> bool:
@@ -96,7 +106,7 @@ def error_budget(
     allowed = 1 - component.slo / 100
     days = component.slo_window.days
     if days is None:
-        start, end = _month_bounds(now.astimezone(zone).date().replace(day=1), zone)
+        start, end = month_bounds(now.astimezone(zone).date().replace(day=1), zone)
     else:
         start, end = now - timedelta(days=days), now
     return ErrorBudget(
@@ -105,7 +115,7 @@ def error_budget(
         window=component.slo_window,
         current=budget_period(intervals, start, end, now, allowed),
         months=tuple(
-            (first, budget_period(intervals, *_month_bounds(first, zone), now, allowed))
+            (first, budget_period(intervals, *month_bounds(first, zone), now, allowed))
             for first in months
         ),
     )
@@ -123,7 +133,9 @@ def budget_period(
     counted_until = min(end, now)
     spent = timedelta(0)
     charged: dict[str, timedelta] = {}
-    for interval in intervals:
+    for interval in intervals:  # consecutive, oldest first
+        if interval.start >= counted_until:
+            break
         overlap = min(interval.end, counted_until) - max(interval.start, start)
         if overlap <= timedelta(0):
             continue
@@ -143,8 +155,3 @@ def budget_period(
         spent=spent,
         burns=tuple(Burn(record_id, downtime) for record_id, downtime in burns),
     )
-
-
-def _month_bounds(first: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return day_bounds(first, zone)[0], day_bounds(following, zone)[0]

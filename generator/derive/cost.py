@@ -23,6 +23,10 @@ class PhaseCost:
     person_minutes: float
     recorded: bool  # from the post-mortem; False: the site's default for the phase
 
+    @property
+    def person_hours(self) -> float:
+        return self.person_minutes / 60
+
 
 @dataclass(frozen=True)
 class IncidentCost:
@@ -32,6 +36,9 @@ class IncidentCost:
     @property
     def person_hours(self) -> float:
         return sum(phase.person_minutes for phase in self.phases) / 60
+
+    def cost_at(self, hourly_rate: float) -> float:
+        return self.person_hours * hourly_rate
 
     @property
     def estimated_hours(self) -> float:

@@ -68,7 +68,7 @@ from generator.derive.recurrence import (
     recurrences,
     recurring_categories,
 )
-from generator.derive.uptime import day_bounds, weighted_downtime
+from generator.derive.uptime import month_bounds, weighted_downtime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Priority, ResponderRole
 from generator.model.records import Impact, Incident
@@ -264,8 +264,7 @@ class ReliabilityReports:
         self.now, self.zone = now, zone
         self._months = []  # (first day, start, end or now, partial)
         for first in report_months(now, zone):
-            next_month = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            start, end = day_bounds(first, zone)[0], day_bounds(next_month, zone)[0]
+            start, end = month_bounds(first, zone)
             self._months.append((first, start, min(end, now), end > now))
         self.window_start = self._months[0][1]
         self.postmortems = {

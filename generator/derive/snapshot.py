@@ -185,6 +185,11 @@ class Snapshot:
     def overall(self) -> ComponentState:
         return worst(*self.states.values())
 
+    def holding(self, component_id: str) -> tuple[str, ...]:
+        """The ids of the records that hold the component away from operational now."""
+        history = self.intervals[component_id]  # up to now: the last interval is the current
+        return history[-1].record_ids if history else ()
+
     def record(self, record_id: str) -> RecordFacts:
         return self._by_id[record_id]
 

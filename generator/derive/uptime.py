@@ -77,6 +77,12 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
+def month_bounds(first: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The calendar month that begins on ``first``, midnight to midnight in ``zone``, in UTC."""
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return day_bounds(first, zone)[0], day_bounds(following, zone)[0]
+
+
 def daily_uptime(
     intervals: Sequence[StateInterval], days: int, now: datetime, zone: ZoneInfo
 ) -> list[DayUptime]:

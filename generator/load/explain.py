@@ -50,7 +50,10 @@ def _explain(
     if loc and loc[-1] == "[key]":
         loc = loc[:-1]
         return _error(
-            file, item["msg"], document.position_of(loc, key=True), format_field_path(loc)
+            file,
+            _describe(item, document, loc, at_key=True),
+            document.position_of(loc, key=True),
+            format_field_path(loc),
         )
     field = format_field_path(loc)
     if kind == "extra_forbidden":
@@ -72,11 +75,14 @@ def _explain(
     return _error(file, _describe(item, document, loc), document.position_of(loc), field)
 
 
-def _describe(item: Any, document: YamlDocument, loc: tuple[Any, ...]) -> str:
-    """The error in an author's terms: what was found, what is allowed, and why YAML surprised."""
+def _describe(
+    item: Any, document: YamlDocument, loc: tuple[Any, ...], *, at_key: bool = False
+) -> str:
+    """The error in an author's terms: what was found, what is allowed, and why YAML surprised
+    (``at_key``: the error is the mapping key at ``loc``, which YAML always keeps as text)."""
     kind = item["type"]
     found = item.get("input")
-    plain = document.plain_scalars.get(loc)
+    plain = None if at_key else document.plain_scalars.get(loc)
     if kind in ("enum", "literal_error"):
         allowed = [a.strip(" '") for a in item["ctx"]["expected"].replace(" or ", ", ").split(",")]
         if found is None:

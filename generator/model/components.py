@@ -47,6 +47,17 @@ def _title_length(text: str) -> str:
     return text
 
 
+def _objective(percent: float) -> float:
+    if not 0 < percent < 100:
+        raise PydanticCustomError(
+            "objective",
+            "found {found}; an availability objective is a percentage above 0 and below 100, "
+            "e.g. 99.9 (100 would allow no downtime at all, so no budget)",
+            {"found": f"{percent:g}"},
+        )
+    return percent
+
+
 Name = Annotated[Text, AfterValidator(_no_bidi_controls)]
 """A name readers see (a component's, a responder's): no bidirectional controls."""
 Title = Annotated[Text, AfterValidator(_title_length), AfterValidator(_no_bidi_controls)]
@@ -96,10 +107,8 @@ class Component(BaseModel):
     name: Name = Field(description="What customers call it, e.g. `Public API`.")
     group: Text | None = Field(default=None, description="Heading it is listed under.")
     description: Text | None = Field(default=None, description="One line shown beside it.")
-    slo: float | None = Field(
+    slo: Annotated[float, AfterValidator(_objective)] | None = Field(
         default=None,
-        gt=0,
-        lt=100,
         allow_inf_nan=False,
         description="Availability objective in percent, e.g. 99.9: its error budget is the "
         "downtime the rest allows over slo_window.",

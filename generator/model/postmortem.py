@@ -401,8 +401,7 @@ class Postmortem(Model):
         """This post-mortem without anything marked internal: what the public site may show."""
         cleared: dict[str, Any] = {}
         for name in self.internal:
-            default = type(self).model_fields[name].get_default(call_default_factory=True)
-            cleared[name] = default
+            cleared[name] = _default_of(type(self), name)
         for name in ("responders", "timeline", "contributing_factors", "action_items"):
             if name not in cleared:
                 cleared[name] = [item for item in getattr(self, name) if not item.internal]
@@ -461,11 +460,14 @@ def _cleared(model: Any, path: tuple[str, ...]) -> Any:
     if rest:
         inner = getattr(model, name)
         return model if inner is None else model.model_copy(update={name: _cleared(inner, rest)})
-    field = type(model).model_fields[name]
-    # The factories here take no arguments; pydantic's get_default would inspect each one's
-    # signature on every call, a second of a big site's build.
-    default = field.default if field.default_factory is None else field.default_factory()  # type: ignore[call-arg]
-    return model.model_copy(update={name: default})
+    return model.model_copy(update={name: _default_of(type(model), name)})
+
+
+def _default_of(kind: type[Model], name: str) -> Any:
+    """The default of the field ``name``. The factories here take no arguments; pydantic's
+    get_default would inspect each one's signature on every call, a second of a big build."""
+    field = kind.model_fields[name]
+    return field.default if field.default_factory is None else field.default_factory()  # type: ignore[call-arg]
 
 
 # What each stage needs, as field paths; a stage needs its own and every earlier stage's.

@@ -44,10 +44,6 @@ class GeneratedPage:
     # given the frame of the site around it and the content; None: the theme lays it out.
     lay_out: Callable[[SiteFrame, str], str] | None = None
 
-    def render(self, url: UrlFor) -> str:
-        """The page's content as HTML."""
-        return self.template(self.view(), url)
-
 
 def pages(snapshot: Snapshot, language: str = "en") -> dict[str, GeneratedPage]:
     """Every page Flare adds, by source path, in ``language`` (the theme's, e.g. ``de``)."""

@@ -599,15 +599,20 @@ def budget_chart(
     at least 100% (the whole budget); ``compact``: the latest months, in a phone's width."""
     months = _chart_months(report, compact)
     spent = dict(budget.months)
-    shares = [spent[month.month].spent_share * 100 for month in months]
+    periods = [spent[month.month] for month in months]
     highest = max((period.spent_share * 100 for _, period in budget.months), default=0.0)
     ceiling = max(100.0, math.ceil(highest / 50) * 50)
     bars = [
-        Bar(label, share, format_whole_percent(round(share), language), lines)
-        for share, (label, lines) in zip(shares, _month_bars(months, language), strict=True)
+        Bar(
+            label,
+            period.spent_share * 100,
+            format_whole_percent(period.spent_percent, language),
+            lines,
+        )
+        for period, (label, lines) in zip(periods, _month_bars(months, language), strict=True)
     ]
     component, span = budget.component.name, _span(months, language)
-    missed = sum(1 for month in months if not spent[month.month].met)
+    missed = sum(1 for period in periods if not period.met)
     sentences = [
         language.gettext(
             "Bar chart of the share of each month's error budget that %(component)s spent "

@@ -346,7 +346,7 @@ class SiteViews:
             total=len(touching),
             budget=budget,
             burn_titles={
-                burn.record_id: self.snapshot.record(burn.record_id).record.title
+                burn.record_id: self._titles[burn.record_id]
                 for burn in (budget.current.burns if budget else ())
             },
         )
@@ -455,21 +455,15 @@ class SiteViews:
         if facts.ended_at is None:
             return ()
         snapshot = self.snapshot
-        found = []
-        for component_id in facts.record.components:
-            state = snapshot.states[component_id]
-            if state is ComponentState.OPERATIONAL:
-                continue
-            history = snapshot.intervals[component_id]
-            holders = history[-1].record_ids if history else ()
-            found.append(
-                StillAffected(
-                    snapshot.settings.component(component_id),
-                    state,
-                    tuple(snapshot.record(record_id).record for record_id in holders),
-                )
+        return tuple(
+            StillAffected(
+                snapshot.settings.component(component_id),
+                snapshot.states[component_id],
+                tuple(snapshot.record(held).record for held in snapshot.holding(component_id)),
             )
-        return tuple(found)
+            for component_id in facts.record.components
+            if snapshot.states[component_id] is not ComponentState.OPERATIONAL
+        )
 
 
 def _records(facts: tuple[RecordFacts, ...]) -> tuple[Record, ...]:
