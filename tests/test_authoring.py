@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from conftest import SiteFolder, flare
 from generator.load.yamlsource import read_yaml_file
+from generator.model.postmortem import Postmortem
 
 # EXAMPLE_NOW, which `flare` sets as SOURCE_DATE_EPOCH: the default time of every update.
 NOW_TEXT = "2026-11-23T12:00:00Z"
@@ -230,6 +233,46 @@ def test_postmortem_drafts_each_stage_and_publishes_it_when_told(repo: SiteFolde
     fourth = author(repo, "postmortem", record_id, "--at", "2026-12-01T09:00:00Z")
     assert fourth.returncode == 1 and "already a full analysis" in fourth.stderr
     assert flare("validate", str(repo.root)).returncode == 0
+
+
+def optional_hints(text: str) -> dict[str, Any]:
+    """The optional fields the stage drafted last comments above its first new field,
+    uncommented and with each TODO filled in, as the author would."""
+    *_, block = re.findall(r"\n  # Optional at this stage.*\n(?:  #.*\n)+", text)  # the newest
+    lines = [line.removeprefix("  # ") for line in block.strip("\n").splitlines()[2:]]
+    hints = yaml.safe_load("\n".join(lines))
+
+    def filled(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: filled(item) for key, item in value.items() if item is not None}
+        if isinstance(value, list):
+            return [filled(item) for item in value]
+        return "earlier-incident" if isinstance(value, str) and value.startswith("TODO") else value
+
+    return filled(hints)
+
+
+def test_each_drafted_stage_comments_the_optional_fields_it_may_record(repo: SiteFolder):
+    path, record_id = new_api_incident(repo)
+    author(repo, "resolve", record_id, "--at", "2026-11-23T12:30:00Z")
+    found = {}
+    for stage, drafted, out in (("immediate", "11-23T12:40", "11-23T13:00"),
+                                ("24h", "11-24T08:00", "11-24T09:00"),
+                                ("analysis", "11-30T08:00", "11-30T09:00")):  # fmt: skip
+        assert author(repo, "postmortem", record_id, "--at", f"2026-{drafted}:00Z").returncode == 0
+        found[stage] = optional_hints(path.read_text(encoding="utf-8"))
+        fill_in(path)
+        ran = author(repo, "postmortem", record_id, "--publish", "--at", f"2026-{out}:00Z")
+        assert ran.returncode == 0, ran.stderr  # the comments hold up nothing
+
+    assert {stage: sorted(hints) for stage, hints in found.items()} == {
+        "immediate": ["impact", "triage"],
+        "24h": ["effort", "impact"],
+        "analysis": ["forecast", "recurrence_of"],  # and a category on contributing factors
+    }
+    assert found["24h"]["impact"] == {"business": {"description": "earlier-incident", "amount": 0}}
+    for stage, hints in found.items():  # each as the model takes it
+        Postmortem.model_validate({"stage": stage, **hints})
 
 
 def test_authoring_output_builds(repo: SiteFolder, tmp_path: Path):

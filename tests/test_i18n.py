@@ -32,7 +32,7 @@ from generator.derive.snapshot import derive_snapshot
 from generator.load.settings import SiteSettings
 from generator.model.components import ComponentState
 from generator.model.postmortem import Stage
-from generator.model.records import Impact
+from generator.model.records import Impact, IncidentStatus
 from generator.render import format as formatting
 from generator.render.i18n import (
     LABELLED,
@@ -585,8 +585,9 @@ def test_flares_templates_set_no_direction_of_their_own():
 def test_a_components_state_reads_in_a_sentence_as_the_language_writes_it():
     assert language("de").in_sentence(ComponentState.PARTIAL_OUTAGE) == "teilweiser Ausfall"
     assert language("en").in_sentence(ComponentState.PARTIAL_OUTAGE) == "partial outage"
-    with pytest.raises(ValueError):  # an impact is only ever a badge
-        language("de").in_sentence(Impact.MAJOR)
+    assert language("de").in_sentence(Impact.MAJOR) == "große Auswirkung"  # as it changes
+    with pytest.raises(ValueError):  # a status is only ever a heading or a badge
+        language("de").in_sentence(IncidentStatus.RESOLVED)
 
 
 def test_the_words_the_plugin_adds_and_the_search_index_speak_the_language(built):

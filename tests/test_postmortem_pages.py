@@ -70,6 +70,11 @@ RECORDS = {
               paged_out_of_hours: 3
               pulled_from_planned_work: 5
               description: The sprint's release slipped by a week.
+          triage:
+            judged: Every API request failed, so it was **critical** from the first page.
+            called:
+              - The on-call engineer, by the error-rate page
+              - The load balancer team's lead, by phone
           responders:
             - {{name: Ana P., role: incident command}}
             - {{name: Lee W., role: operations}}
@@ -164,6 +169,9 @@ RECORDS = {
         postmortem:
           stage: 24h
           owner: "{SENTINEL} owner"
+          triage:
+            judged: "{SENTINEL}: minor, since every page still loaded."
+            internal: true
           summary: A slow database query held up every dashboard page.
           impact:
             description: Dashboard pages took up to 20 seconds to load.
@@ -386,6 +394,7 @@ def test_post_mortem_pages_stay_out_of_the_navigation(page):
             [
                 "Summary",
                 "Impact",
+                "Triage",
                 "How long it took",
                 "Timeline",
                 "Contributing factors",
@@ -519,6 +528,16 @@ def test_impact_gives_the_description_the_numbers_the_areas_and_data_loss(page):
         "about 900 accounts"
     )
     assert "Data loss" not in text(email)
+
+
+def test_triage_says_how_the_severity_was_judged_and_who_was_called(page):
+    triage = section(postmortem(page, API_OUTAGE), "Triage")
+    assert text(triage.xpath(".//strong")[0]) == "critical"
+    assert [text(h3) for h3 in triage.xpath(".//h3")] == ["Who was called"]
+    assert [text(li) for li in triage.xpath(".//li")] == [
+        "The on-call engineer, by the error-rate page",
+        "The load balancer team's lead, by phone",
+    ]
 
 
 def metrics(article: HtmlElement) -> dict[str, str]:
@@ -823,8 +842,8 @@ def test_internal_content_and_unpublished_drafts_appear_nowhere_in_the_built_sit
     sources = b"".join(
         path.read_bytes() for path in site_folder_with_postmortems.incidents.rglob("*.yaml")
     )
-    # field, responder, event, factor, item, effort, business impact
-    assert sources.count(SENTINEL.encode()) == 7
+    # field, responder, event, factor, item, effort, business impact, triage
+    assert sources.count(SENTINEL.encode()) == 8
     assert DRAFT.encode() in sources
     files = [path for path in site.rglob("*") if path.is_file()]
     assert len(files) > 20

@@ -749,6 +749,7 @@ def test_a_field_listed_as_internal_is_cleared_and_no_other(site_folder, name):
         f"  effort:\n    - phase: diagnose\n      minutes: 20\n"
         "  recurrence_of: 2026-10-01-database\n"
         "  forecast: {likelihood: possible, horizon: within a year}\n"
+        "  triage: {judged: Every request failed., called: [The on-call engineer]}\n"
         f"  internal: [{name}]\n"
         "  published:\n",
     )

@@ -217,7 +217,8 @@ def test_a_lower_case_t_and_z_timestamp_is_accepted_as_the_schema_says(site_fold
             [
                 "unknown field 'titel'",
                 "did you mean 'title'?",
-                "allowed here: kind, id, title, impact, components, updates, postmortem",
+                "allowed here: kind, id, title, impact, components, updates, classification, "
+                "postmortem",
             ],
             id="top-level",
         ),
@@ -230,7 +231,7 @@ def test_a_lower_case_t_and_z_timestamp_is_accepted_as_the_schema_says(site_fold
             [
                 "unknown field 'stauts'",
                 "did you mean 'status'?",
-                "allowed here: at, status, components, body",
+                "allowed here: at, status, components, impact, body",
             ],
             id="in-an-update",
         ),

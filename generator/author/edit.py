@@ -27,7 +27,14 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from generator.errors import Diagnostic, FlareError, Severity
 from generator.load.settings import CONFIG_NAME, SiteSettings, find_site_root, read_settings
 from generator.load.yamlsource import parse_yaml_text
-from generator.model.postmortem import STAGE_REQUIREMENTS, Stage
+from generator.model.postmortem import (
+    STAGE_REQUIREMENTS,
+    EffortPhase,
+    FactorCategory,
+    Likelihood,
+    ResponderRole,
+    Stage,
+)
 from generator.model.records import (
     Incident,
     IncidentStatus,
@@ -207,11 +214,13 @@ def add_update(
     status: str,
     message: str,
     components: dict[str, str] | None = None,
+    impact: str | None = None,
     at: datetime,
     exact: bool = True,
     reopen: bool = False,
 ) -> Written:
-    """Append an update to an incident or a maintenance; named components join its list.
+    """Append an update to an incident or a maintenance; named components join its list;
+    ``impact`` changes an incident's impact from this update on.
 
     A component that joins an incident under way joins at this update (see the state rules);
     when the incident's first update names no component, its listed components' implied states
@@ -229,6 +238,8 @@ def add_update(
         notes = _check_reopening(record, status, at, reopen)
     elif reopen:
         raise AuthoringError(f"{record.id} is a maintenance; --reopen is for a resolved incident")
+    elif impact is not None:
+        raise AuthoringError(f"{record.id} is a maintenance; --impact is for an incident")
     path = workspace.path_of(record)
     document, yaml, layout = _load_for_edit(path)
     update = _update(at, status, message)
@@ -241,6 +252,8 @@ def add_update(
             _write_first_states(document, record)
         listed.extend(joining)
         update.insert(2, "components", _flow_map(components))
+    if impact is not None:
+        update.insert(len(update) - 1, "impact", impact)  # before the body, as the model has it
     document.setdefault("updates", CommentedSeq()).append(update)
     written = _write_edit(workspace, path, record.id, document, yaml, layout)
     return replace(written, notes=notes)
@@ -364,8 +377,10 @@ def draft_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> W
     else:
         stage = current.stage.next
         document["postmortem"]["stage"] = stage.value
+    before = set(document["postmortem"])
     for path_in_postmortem in STAGE_REQUIREMENTS[stage]:
         _fill_placeholder(document["postmortem"], path_in_postmortem, incident)
+    _hint_optional_fields(document["postmortem"], stage, before)
     written = _write_edit(workspace, path, incident.id, document, yaml, layout)
     return replace(
         written,
@@ -410,7 +425,7 @@ def _write_first_states(document: CommentedMap, incident: Incident) -> None:
     if first.components:
         return
     index = incident.updates.index(first)
-    implied = incident.impact.implied_state.value
+    implied = incident.impact_at(first.at).implied_state.value
     states = {component_id: implied for component_id in incident.components}
     document["updates"][index].insert(2, "components", _flow_map(states))
 
@@ -493,6 +508,51 @@ def _fill_placeholder(postmortem: CommentedMap, path: tuple[str, ...], incident:
 
 # Fields left empty rather than given a made-up value, with what to write in them.
 _EMPTY_PLACEHOLDERS = {("impact", "users_reported"): "how many customers told us (a number)"}
+
+
+# The optional fields a stage may add, as commented YAML to uncomment: what the author may
+# record beside what the stage requires, in the words of the README.
+_OPTIONAL_HINTS: dict[Stage, tuple[str, ...]] = {
+    Stage.IMMEDIATE: (
+        "triage:",
+        "  judged: TODO how the severity was judged, and by which rule",
+        "  called: [TODO who was called, and how]",
+        "impact:  # beside its description",
+        "  team: {paged_out_of_hours: 0, pulled_from_planned_work: 0, description: TODO}",
+        "# a responder's role: "
+        + ", ".join(role.value for role in ResponderRole)
+        + "; free text beside it allowed",
+    ),
+    Stage.DAY: (
+        "impact:  # beside what it holds",
+        "  business: {description: TODO revenue or contracts affected, amount: 0}",
+        "effort:  # person-minutes per phase; a phase left out counts the site's default",
+        "  - {phase: diagnose, minutes: 30, people: 1, note: TODO}",
+        "  # phases: " + ", ".join(phase.value for phase in EffortPhase),
+    ),
+    Stage.ANALYSIS: (
+        "recurrence_of: TODO the id of an earlier incident with the same lead-up and cause",
+        "forecast: {likelihood: possible, horizon: TODO within 6 months, reasoning: TODO}",
+        "  # likelihood: " + ", ".join(likelihood.value for likelihood in Likelihood),
+        "contributing_factors:  # each may name its category:",
+        "  # category: " + ", ".join(category.value for category in FactorCategory),
+    ),
+}
+
+
+def _hint_optional_fields(postmortem: CommentedMap, stage: Stage, before: set[str]) -> None:
+    """Comment, above the first field this draft added, the optional fields the stage may
+    record, to uncomment; nothing when the draft added no field, so that no comment of the
+    author's is ever replaced."""
+    added = [key for key in postmortem if key not in before]
+    if not added:
+        return
+    lines = (
+        "Optional at this stage: uncomment what you record; internal: true on a triage,",
+        "business or team impact keeps it off the public site.",
+        *_OPTIONAL_HINTS[stage],
+    )
+    postmortem.yaml_set_comment_before_after_key(added[0], before="\n".join(lines), indent=2)
 
 
 def _to_commented(value: Any) -> Any:

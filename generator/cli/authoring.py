@@ -163,6 +163,12 @@ def new_maintenance(
     help="Set a component's state, e.g. api=partial_outage (repeat for several).",
 )
 @click.option(
+    "--impact",
+    type=click.Choice([impact.value for impact in Impact]),
+    default=None,
+    help="The incident's impact from this update on, when it changed.",
+)
+@click.option(
     "--reopen",
     is_flag=True,
     help="Reopen a resolved incident with this update (refused without it).",
@@ -174,6 +180,7 @@ def update(
     status: str,
     message: str,
     states: tuple[str, ...],
+    impact: str | None,
     reopen: bool,
     at: datetime | None,
     site_dir: Path,
@@ -198,6 +205,7 @@ def update(
             status=status,
             message=message,
             components=components,
+            impact=impact,
             at=at or build_now(),
             exact=at is not None,
             reopen=reopen,

@@ -12,7 +12,9 @@ are the render stage's (the reliability template and format.py): derive computes
   counting the same; the 12-month figure is the mean of each component's uptime over the whole
   window.
 - **Incidents** count in the month, in the site's timezone, of their first update, when that
-  falls inside the window. Maintenance is not an incident.
+  falls inside the window, under the worst impact they reached. Maintenance is not an incident,
+  nor is a record classified as a defect: a defect counts in no figure (it gives no state, so no
+  downtime either) and is listed apart; its open action items are listed with the others.
 - **Median**: the middle value of the sorted values; with an even count, the mean of the two
   middle ones.
 - **90th percentile** (nearest rank): the value at rank ⌈0.9 × n⌉ of the n values sorted from
@@ -22,6 +24,8 @@ are the render stage's (the reliability template and format.py): derive computes
   started → detected, impact started → mitigated). **Time to resolve** comes from the milestones
   impact started → resolved when both are marked, otherwise from the incident's updates: its
   first update to the update that resolved it. Incidents still open have no time to resolve.
+  By impact, an incident counts under each impact it reached, its metrics counted from the
+  first report of that impact (see :func:`duration_rows`).
 - **Mean time between failures** of a component: the window minus the component's downtime (as
   in uptime), divided by the number of failures. A failure is an incident that began inside the
   window and held the component in partial or major outage at some moment; degraded performance
@@ -61,7 +65,7 @@ from zoneinfo import ZoneInfo
 
 from generator.derive.budget import ErrorBudget, error_budget
 from generator.derive.cost import IncidentCost, incident_cost
-from generator.derive.metrics import Metric, incident_metrics
+from generator.derive.metrics import Metric
 from generator.derive.recurrence import (
     Recurrence,
     RecurringCategory,
@@ -225,6 +229,7 @@ class ReliabilityReport:
     recurrences: tuple[Recurrence, ...] = ()  # came back in the window, the latest first
     recurring_categories: tuple[RecurringCategory, ...] = ()  # of the window's incidents
     role_load: tuple[RoleLoad, ...] = ()  # the roles taken, known ones in order, others last
+    defects: tuple[Incident, ...] = ()  # begun in the window, classified defects: not counted
 
     @property
     def impacts(self) -> tuple[Impact, ...]:
@@ -303,7 +308,10 @@ class ReliabilityReports:
             for facts in snapshot.incidents
             if component is None or component.id in facts.record.components
         ]
-        in_window = [facts for facts in touching if self.window_start <= facts.started_at]
+        in_window, defects = [], []
+        for facts in touching:
+            if self.window_start <= facts.started_at:
+                (defects if facts.record.is_defect else in_window).append(facts)
         incidents = [facts.record for facts in in_window]
         reliability = tuple(self._component_reliability(c, incidents) for c in covered)
         rate = settings.hourly_rate
@@ -323,7 +331,8 @@ class ReliabilityReports:
                     uptime=sum(known) / len(known) if known else None,
                     component_uptime=by_component,
                     incidents={
-                        impact: sum(1 for i in in_month if i.impact is impact) for impact in Impact
+                        impact: sum(1 for i in in_month if i.worst_impact is impact)
+                        for impact in Impact
                     },
                     person_hours=hours,
                     estimated_hours=sum((cost.estimated_hours for cost in costs), 0.0),
@@ -369,6 +378,7 @@ class ReliabilityReports:
             ),
             cost=cost,
             budgets=tuple(budget for c in covered if (budget := self.budget(c)) is not None),
+            defects=tuple(facts.record for facts in defects),
             recurrences=tuple(
                 found
                 for found in recurrences([f.record for f in touching], self.postmortems, now)
@@ -419,18 +429,39 @@ class ReliabilityReports:
         )
 
 
-def incident_durations(
-    facts: RecordFacts, postmortem: Postmortem | None
-) -> dict[Metric, tuple[timedelta, bool]]:
+@dataclass(frozen=True)
+class MetricSpan:
+    """The two instants a metric of one incident runs between, and whether they came from its
+    updates rather than from its post-mortem's milestones."""
+
+    start: datetime
+    end: datetime
+    from_updates: bool = False
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def from_level(self, reported: datetime) -> timedelta | None:
+        """The metric counted from ``reported``, when an impact was first reported later than
+        the metric's start; None when the metric ended before that."""
+        if self.end <= reported:
+            return None
+        return self.end - max(self.start, reported)
+
+
+def incident_spans(facts: RecordFacts, postmortem: Postmortem | None) -> dict[Metric, MetricSpan]:
     """The reported metrics of an incident, from its published post-mortem's milestones (and
-    time to resolve from its updates when they lack), each with whether it came from updates."""
-    found: dict[Metric, tuple[timedelta, bool]] = {}
+    time to resolve from its updates when they lack)."""
+    found: dict[Metric, MetricSpan] = {}
     if postmortem is not None:
-        for value in incident_metrics(postmortem):
-            if value.metric in REPORTED_METRICS and value.value is not None:
-                found[value.metric] = (value.value, False)
-    if Metric.TIME_TO_RESOLVE not in found and facts.duration is not None:
-        found[Metric.TIME_TO_RESOLVE] = (facts.duration, True)
+        marks = postmortem.milestones
+        for metric in REPORTED_METRICS:
+            start, end = metric.span
+            if start in marks and end in marks:
+                found[metric] = MetricSpan(marks[start], marks[end])
+    if Metric.TIME_TO_RESOLVE not in found and facts.ended_at is not None:
+        found[Metric.TIME_TO_RESOLVE] = MetricSpan(facts.started_at, facts.ended_at, True)
     return found
 
 
@@ -438,16 +469,27 @@ def duration_rows(
     incidents: Sequence[RecordFacts], postmortems: Mapping[str, Postmortem | None]
 ) -> list[DurationRow]:
     """Median, 90th percentile and count of each reported metric, by impact and overall;
-    ``postmortems``: each incident's published post-mortem, by id."""
-    durations = {
-        facts.id: incident_durations(facts, postmortems.get(facts.id)) for facts in incidents
-    }
+    ``postmortems``: each incident's published post-mortem, by id.
+
+    An incident counts under each impact it reached; under the impact it was first reported
+    with, a metric runs its whole span, and under an impact an update raised or lowered it to,
+    from that update on (a metric that ended before it does not count there)."""
+    spans = {facts.id: incident_spans(facts, postmortems.get(facts.id)) for facts in incidents}
+
+    def at_level(facts: RecordFacts, span: MetricSpan, impact: Impact | None) -> timedelta | None:
+        incident = facts.record
+        assert isinstance(incident, Incident)
+        if impact is None or impact is incident.impact:
+            return span.duration
+        reported = incident.impact_reported.get(impact)
+        return None if reported is None else span.from_level(reported)
 
     def stats(metric: Metric, impact: Impact | None) -> DurationStats:
         found = [
-            durations[i.id][metric]
-            for i in incidents
-            if metric in durations[i.id] and (impact is None or i.record.impact is impact)
+            (value, span.from_updates)
+            for facts in incidents
+            if (span := spans[facts.id].get(metric)) is not None
+            and (value := at_level(facts, span, impact)) is not None
         ]
         return DurationStats(
             tuple(sorted(value for value, _ in found)),

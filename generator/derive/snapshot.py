@@ -8,7 +8,8 @@ stood at ``now``:
   in the API or in a state. An incident none of whose updates is posted is not there at all; a
   maintenance is (its announcement is the record), with only its posted updates.
 - **States and their history**: each component's state now, its state intervals over the
-  history the site shows, a year of daily uptime, and when its state last changed.
+  history the site shows, a year of daily uptime, and when its state last changed. A record
+  classified as a defect gives no state: it is off the public uptime.
 - **Each record's facts** (:class:`RecordFacts`): status, start and end, what it did to each
   component, what each update changed, the post-mortem stage published by ``now`` and the
   related incidents, both ways.
@@ -203,11 +204,14 @@ class Snapshot:
 
     @cached_property
     def active_incidents(self) -> tuple[RecordFacts, ...]:
-        """Open incidents, the worst impact first, then the newest."""
+        """Open incidents, the worst impact now first, then the newest."""
         return tuple(
             sorted(
                 (facts for facts in self.incidents if facts.is_open),
-                key=lambda facts: (-facts.record.impact.severity, -facts.started_at.timestamp()),
+                key=lambda facts: (
+                    -facts.record.current_impact.severity,
+                    -facts.started_at.timestamp(),
+                ),
             )
         )
 
@@ -257,8 +261,11 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
     posted = {
         record.id: shown for record in site.records if (shown := posted_by(record, now)) is not None
     }
+    # A defect keeps its page and feed entries but is off the public uptime: it gives no state.
     stated = [
-        record if isinstance(record, Incident) else posted[record.id] for record in site.records
+        record if isinstance(record, Incident) else posted[record.id]
+        for record in site.records
+        if not (isinstance(record, Incident) and record.is_defect)
     ]
     first_instant = min((_first_instant(record) for record in posted.values()), default=None)
     history_start = _history_start(now, settings, first_instant)

@@ -3,9 +3,10 @@
 - An update that names components sets their states from its ``at`` (inclusive).
 - A component the incident lists is in the state the incident's impact implies (minor: degraded
   performance, major: partial outage, critical: major outage) from its first update until an
-  update names it; except that when the first update names components, one it does not name
-  joins the incident at the first later update that names it, in the state that update gives
-  (so a component added to an incident under way was not affected before it was added).
+  update names it; the implied state follows the impact as updates change it. Except that when
+  the first update names components, one it does not name joins the incident at the first later
+  update that names it, in the state that update gives (so a component added to an incident
+  under way was not affected before it was added).
 - An incident is open from its first update until an update resolves it; a resolved incident
   gives its components back (operational), and an update after that reopens it.
 - A component's state is the worst over the open incidents, or under maintenance inside a
@@ -57,11 +58,13 @@ def _states_after(
 ) -> dict[str, ComponentState]:
     """The states once ``updates`` are applied (see the module's rules)."""
     joining = joining_components(incident)
-    implied = incident.impact.implied_state
-    states = {c: implied for c in incident.components if c not in joining}
+    impact, named = incident.impact, {}
     for update in updates:
-        states.update(update.components)
-    return states
+        named.update(update.components)
+        impact = update.impact or impact
+    implied = impact.implied_state
+    states = {c: implied for c in incident.components if c not in joining}
+    return {**states, **named}
 
 
 def record_states_at(record: Record, instant: datetime) -> dict[str, ComponentState]:

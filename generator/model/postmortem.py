@@ -9,7 +9,8 @@ the model; what a stage requires is stated in ``STAGE_REQUIREMENTS`` and checked
 stage still needs before it goes out.
 
 Anything can be kept off the public site: list whole fields under ``internal:``, or mark a
-single responder, timeline event, contributing factor or action item ``internal: true``.
+single responder, timeline event, contributing factor or action item, the triage, or the
+business or team impact ``internal: true``.
 :meth:`Postmortem.public` drops all of it, and the site is built from that public copy only.
 """
 
@@ -256,6 +257,19 @@ class PostmortemImpact(Model):
     team: TeamImpact | None = None
 
 
+class Triage(Model):
+    """The first minutes' decisions: how the severity was judged, and who was called."""
+
+    judged: Text = Field(
+        description="How the severity was judged: the signals, the rule applied, in Markdown."
+    )
+    called: list[Text] = Field(
+        default_factory=list,
+        description="Who was called, and how: the on-call engineer by page, the storage team.",
+    )
+    internal: bool = False
+
+
 class Lessons(Model):
     went_well: list[Text] = Field(default_factory=list)
     went_wrong: list[Text] = Field(default_factory=list)
@@ -347,7 +361,7 @@ class Effort(Model):
 
 
 InternalField = Literal[
-    "owner", "authors", "summary", "impact", "responders", "timeline", "trigger",
+    "owner", "authors", "summary", "impact", "triage", "responders", "timeline", "trigger",
     "contributing_factors", "detection", "resolution", "lessons", "action_items", "related",
     "effort", "recurrence_of", "forecast",
 ]  # fmt: skip
@@ -362,6 +376,9 @@ class Postmortem(Model):
     authors: list[Text] = Field(default_factory=list)
     summary: Text | None = Field(default=None, description="The tl;dr, in Markdown.")
     impact: PostmortemImpact | None = None
+    triage: Triage | None = Field(
+        default=None, description="How the severity was judged, and who was called."
+    )
     responders: list[Responder] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     trigger: Text | None = None
@@ -405,6 +422,8 @@ class Postmortem(Model):
         for name in ("responders", "timeline", "contributing_factors", "action_items"):
             if name not in cleared:
                 cleared[name] = [item for item in getattr(self, name) if not item.internal]
+        if self.triage is not None and self.triage.internal:
+            cleared["triage"] = None
         impact = cleared.get("impact", self.impact)
         if impact is not None:  # business and team impact, each public or internal
             cleared["impact"] = impact.model_copy(

@@ -8,6 +8,7 @@ lives in :mod:`generator.derive.state`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
@@ -68,6 +69,18 @@ class Impact(StrEnum):
             Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
             Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
         }[self]
+
+
+class Classification(StrEnum):
+    """Whether a record needed an emergency response (an incident) or was a fault fixed in the
+    normal cycle (a defect), which stays on the site but off the public uptime."""
+
+    INCIDENT = "incident"
+    DEFECT = "defect"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class IncidentStatus(StrEnum):
@@ -132,12 +145,30 @@ class IncidentUpdate(Model):
         description="States this update sets, e.g. `{api: partial_outage}`; "
         "components it does not name keep theirs.",
     )
+    impact: Impact | None = Field(
+        default=None,
+        description="The incident's impact from this update on, when it changed: a minor "
+        "incident that became critical.",
+    )
     body: Text = Field(description="What customers read, in Markdown.")
     reopened: bool = Field(
         default=False,
         description="This update reopens the resolved incident, on purpose "
         "(flare update --reopen writes it).",
     )
+
+
+@dataclass(frozen=True)
+class ImpactChange:
+    """An update that changed an incident's impact: when, from what, to what."""
+
+    at: datetime
+    old: Impact
+    new: Impact
+
+    @property
+    def raised(self) -> bool:
+        return self.new.severity > self.old.severity
 
 
 class Window(Model):
@@ -217,11 +248,18 @@ class Incident(Model):
     kind: Literal["incident"] = "incident"
     id: RecordId = Field(description="Defaults to the file name without its extension.")
     title: Title
-    impact: Impact
+    impact: Impact = Field(
+        description="The impact as first reported; an update's impact: changes it from then on."
+    )
     components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(
         default_factory=list, description="The components this incident affects."
     )
     updates: list[IncidentUpdate] = Field(min_length=1)
+    classification: Classification = Field(
+        default=Classification.INCIDENT,
+        description="incident: it needed an emergency response; defect: fixed in the normal "
+        "cycle, kept on the site but off the public uptime.",
+    )
     postmortem: Postmortem | None = Field(
         default=None, description="The blameless post-mortem, published in stages."
     )
@@ -311,6 +349,50 @@ class Incident(Model):
                 break
             resolved_at = update.at
         return resolved_at
+
+    @property
+    def is_defect(self) -> bool:
+        return self.classification is Classification.DEFECT
+
+    @cached_property
+    def impact_changes(self) -> tuple[ImpactChange, ...]:
+        """Each update that changed the impact, in time order; an update restating the impact
+        in effect changes nothing."""
+        changes, current = [], self.impact
+        for update in self.timeline:
+            if update.impact is not None and update.impact is not current:
+                changes.append(ImpactChange(update.at, current, update.impact))
+                current = update.impact
+        return tuple(changes)
+
+    def impact_at(self, instant: datetime) -> Impact:
+        """The impact in effect at ``instant``: as first reported, until an update changed it."""
+        impact = self.impact
+        for change in self.impact_changes:
+            if change.at <= instant:
+                impact = change.new
+        return impact
+
+    @property
+    def current_impact(self) -> Impact:
+        """The impact after the last update."""
+        return self.impact_changes[-1].new if self.impact_changes else self.impact
+
+    @property
+    def worst_impact(self) -> Impact:
+        """The worst impact the incident reached: the impact it is known by."""
+        return max(
+            (self.impact, *(change.new for change in self.impact_changes)),
+            key=lambda impact: impact.severity,
+        )
+
+    @property
+    def impact_reported(self) -> dict[Impact, datetime]:
+        """When each impact the incident reached was first reported, in time order."""
+        reported = {self.impact: self.started_at}
+        for change in self.impact_changes:
+            reported.setdefault(change.new, change.at)
+        return reported
 
     def status_at(self, instant: datetime) -> IncidentStatus | None:
         """The status of the last update posted at or before ``instant``; None before the first."""

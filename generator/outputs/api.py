@@ -310,7 +310,7 @@ class _StatuspageApi:
             "updated_at": self.time(facts.updated_at),
             "monitoring_at": self.optional_time(facts.monitoring_at),
             "resolved_at": self.optional_time(facts.ended_at),
-            "impact": incident.impact.value,
+            "impact": incident.worst_impact.value,
             "shortlink": self.links.record(incident.id),
             "started_at": self.time(facts.started_at),
             "page_id": self.page_id,

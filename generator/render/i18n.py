@@ -56,7 +56,7 @@ from generator.model.postmortem import (
     ResponderRole,
     Stage,
 )
-from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
+from generator.model.records import Classification, Impact, IncidentStatus, MaintenanceStatus
 
 SOURCE_LANGUAGE = "en"  # the language of the messages themselves
 DOMAIN = "flare"
@@ -69,7 +69,7 @@ PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 # a message of its own, since not every language lowers a label there.
 LABELLED: dict[type[Enum], bool] = {
     ComponentState: True,
-    Impact: False,
+    Impact: True,
     IncidentStatus: False,
     MaintenanceStatus: False,
     Stage: True,
@@ -81,6 +81,7 @@ LABELLED: dict[type[Enum], bool] = {
     FactorCategory: False,
     Likelihood: False,
     ResponderRole: False,
+    Classification: False,
 }
 
 

@@ -39,7 +39,7 @@ def record_search_text(
     if record.kind == "maintenance":
         kind = language.gettext("Maintenance")
     else:
-        kind = language.label(record.impact)
+        kind = language.label(record.worst_impact)
     components = format_list((names[component] for component in record.components), language)
     parts = [components, kind]
     if record.updates:

@@ -229,6 +229,7 @@ class PostmortemPage:
 POSTMORTEM_SECTIONS = (
     "summary",
     "impact",
+    "triage",
     "metrics",
     "timeline",
     "contributing_factors",
