@@ -50,7 +50,7 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_validate_accepts_the_example_records():
     result = flare("validate", str(REPO))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "19 records, 8 components: no errors"
+    assert result.stdout.strip() == "20 records, 8 components: no errors"
     assert "error" not in result.stderr
 
 
@@ -271,7 +271,7 @@ def test_validate_speaks_json_for_other_tools(tmp_path: Path):
     (root / "incidents" / "a.yaml").write_text(BROKEN_RECORD, encoding="utf-8")
     result = flare("validate", "--format", "json", str(root))
     invalid = json.loads(result.stdout)
-    assert (valid["valid"], valid["records"]) == (True, 19)
+    assert (valid["valid"], valid["records"]) == (True, 20)
     assert result.returncode == 1
     assert invalid["valid"] is False
     assert invalid["diagnostics"][0] == {

@@ -225,7 +225,7 @@ def test_the_site_feed_has_one_entry_per_update_newest_first(feeds, example_site
     for path in (feeds / SITE_FEED[0], feeds / SITE_FEED[1]):
         everything = read(path).entries
         entries = [entry for entry in everything if "/updates/" in entry.id]
-        assert len(entries) == len(expected) == 68  # every update of the example records
+        assert len(entries) == len(expected) == 70  # every update of the example records
         assert [entry.id for entry in entries] == [expected_id(r, u) for r, u in expected]
         assert [entry.title for entry in entries] == [
             f"[{update.status.label}] {record.title}" for record, update in expected

@@ -23,16 +23,17 @@ UPDATE = os.environ.get("FLARE_UPDATE_GOLDEN") == "1"
 RECORDS = {
     "2026/2026-11-03-api-errors.yaml": """\
         title: Elevated error rates on the public API
-        impact: major
+        impact: minor
         components: [api, web]
         updates:
           - at: 2026-11-03T14:05:00Z
             status: investigating
-            components: {api: major_outage}
+            components: {api: degraded_performance}
             body: |
               Some requests to the API fail with **503** errors. Next update in 30 minutes.
           - at: 2026-11-03T14:40:00Z
             status: identified
+            impact: major
             components: {api: partial_outage}
             body: A failed deploy; we are rolling it back. See https://docs.example.com/api.
           - at: 2026-11-03T16:10:00+01:00
@@ -69,6 +70,9 @@ RECORDS = {
             users_reported: 12
             support_tickets: 9
             areas: [Email notifications, Password resets]
+          triage:
+            judged: Every email failed, so **major** by our rule; nothing else was affected.
+            called: ["The on-call engineer, by the delivery-failure alert"]
           responders:
             - {name: Sam K., role: incident command}
             - {name: Max T., role: operations}
@@ -104,6 +108,19 @@ RECORDS = {
           published:
             immediate: 2026-11-12T10:45:00Z
             24h: 2026-11-13T09:00:00Z
+        """,
+    "2026/2026-11-16-export-dates.yaml": """\
+        title: Dates in CSV exports written month first
+        impact: minor
+        classification: defect
+        components: [web]
+        updates:
+          - at: 2026-11-16T10:00:00Z
+            status: identified
+            body: Dates in CSV exports read 11/16/2026; the fix ships in this week's release.
+          - at: 2026-11-19T10:00:00Z
+            status: resolved
+            body: The release is out; exports write 2026-11-16 again.
         """,
     "2026/2026-12-08-upgrade.yaml": """\
         kind: maintenance

@@ -163,7 +163,7 @@ def test_a_site_built_in_two_processes_is_the_one_built_in_one(tmp_path: Path):
     two = build(root, str(tmp_path / "two"), epoch=EPOCH, workers=2, said=said)
 
     assert "in 2 processes" not in said[0]
-    assert "Flare renders its 42 pages in 2 processes" in said[1]  # the forks did the work
+    assert "Flare renders its 43 pages in 2 processes" in said[1]  # the forks did the work
     assert differences(one, two) == []
     assert 'http-equiv="Content-Security-Policy"' in (two / "index.html").read_text("utf-8")
 

@@ -606,7 +606,7 @@ def test_the_lists_hold_what_the_reference_says_newest_first(example_site, examp
     incidents = files["api/v2/incidents.json"]["incidents"]
     started = [parse_time(i["started_at"]) for i in incidents]
     assert started == sorted(started, reverse=True)
-    assert len(incidents) == len(example_site.incidents) == 16
+    assert len(incidents) == len(example_site.incidents) == 17
     assert {i["status"] for i in incidents} == {"monitoring", "resolved"}
     assert ids(files["api/v2/incidents/unresolved.json"]["incidents"]) == [OPEN_INCIDENT]
     maintenances = files["api/v2/scheduled-maintenances.json"]["scheduled_maintenances"]
