@@ -128,9 +128,11 @@ def flare(
     cwd: Path | None = None,
     now: datetime = EXAMPLE_NOW,
     env: dict[str, str] | None = None,
+    input: str | None = None,
 ) -> Ran:
     """Run the `flare` command in this process, as its entry point would, with ``now`` (the
-    example's reference instant unless given) as SOURCE_DATE_EPOCH; from ``cwd`` when given.
+    example's reference instant unless given) as SOURCE_DATE_EPOCH; from ``cwd`` when given,
+    with ``input`` as its standard input.
 
     In-process, since starting Python for every command is what made the suite slow; a test
     where the process itself is the point (signals, a server) uses :func:`flare_process`.
@@ -149,6 +151,7 @@ def flare(
             list(args),
             env={"SOURCE_DATE_EPOCH": str(int(now.timestamp())), **(env or {})},
             prog_name="flare",
+            input=input,
             catch_exceptions=False,
         )
     return Ran(result.exit_code, result.stdout, result.stderr)

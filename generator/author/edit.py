@@ -24,18 +24,28 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from generator.author.alerts import Alert, Notification
 from generator.errors import Diagnostic, FlareError, Severity
-from generator.load.settings import CONFIG_NAME, SiteSettings, find_site_root, read_settings
+from generator.load.settings import (
+    CONFIG_NAME,
+    AlertRule,
+    SiteSettings,
+    find_site_root,
+    read_settings,
+)
 from generator.load.yamlsource import parse_yaml_text
 from generator.model.postmortem import (
     STAGE_REQUIREMENTS,
     EffortPhase,
     FactorCategory,
     Likelihood,
+    Postmortem,
     ResponderRole,
     Stage,
+    lacks,
 )
 from generator.model.records import (
+    AlertSource,
     Incident,
     IncidentStatus,
     Maintenance,
@@ -367,11 +377,13 @@ def draft_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> W
     if current is None:
         stage = Stage.IMMEDIATE
         document["postmortem"] = CommentedMap(stage=stage.value)
-    elif current.is_draft:
+    elif current.is_draft and not _lacks_any(current):
         raise AuthoringError(
             f"the {current.stage.label.lower()} of {incident.id}'s post-mortem is still a draft: "
             f"fill it in, then publish it (flare postmortem {incident.id} --publish)"
         )
+    elif current.is_draft:  # begun elsewhere (flare alert writes its timeline): fill it out
+        stage = current.stage
     elif current.stage.next is None:
         raise AuthoringError(f"the post-mortem of {incident.id} is already a full analysis")
     else:
@@ -389,6 +401,11 @@ def draft_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> W
             f"publish it with: flare postmortem {incident.id} --publish",
         ),
     )
+
+
+def _lacks_any(postmortem: Postmortem) -> bool:
+    """Whether the post-mortem's declared stage lacks a field it requires."""
+    return any(lacks(postmortem, path) for path in STAGE_REQUIREMENTS[postmortem.stage])
 
 
 def publish_postmortem(workspace: Workspace, reference: str, *, at: datetime) -> Written:
@@ -414,6 +431,219 @@ def publish_postmortem(workspace: Workspace, reference: str, *, at: datetime) ->
     written = _write_edit(workspace, path, incident.id, document, yaml, layout)
     return replace(
         written, notes=(f"published the {current.stage.label.lower()} ({current.stage.value})",)
+    )
+
+
+# -- drafts: from an alert to a record a person publishes ----------------------------------------
+def draft_from_alert(workspace: Workspace, notification: Notification) -> Written | None:
+    """Write what an alert notification says into a draft, or None when it says nothing new.
+
+    A firing group opens a draft incident, or adds a draft update to the group's open record for
+    alerts it has not seen, or to its record resolved within the flapping window (reopening it);
+    a resolved group adds a draft resolution to its open record. What customers read is a
+    placeholder until a person rewrites it; ``flare publish`` refuses it before.
+    """
+    rule = _alert_rule(workspace, notification)
+    record = _record_of_group(workspace, notification.group)
+    if notification.firing:
+        if record is not None and record.is_open_at(_END_OF_TIME):
+            return _add_alerts(workspace, record, notification)
+        if record is not None and _flapping(workspace, record, notification):
+            return _add_alerts(workspace, record, notification, reopens=True)
+        return _new_draft(workspace, notification, rule)
+    if record is None or not record.is_open_at(_END_OF_TIME):
+        return None  # nothing open to resolve: a repeat, or an alert Flare never drafted
+    ended = [alert.ends_at for alert in notification.alerts if alert.ends_at is not None]
+    at = _after_last_update(record, max(ended, default=notification.started_at))
+    update = _update(at, IncidentStatus.RESOLVED.value, _resolved_placeholder(notification))
+    update["draft"] = True
+    return _append_draft_update(workspace, record, update, notification, "added a draft resolution")
+
+
+def publish(workspace: Workspace, reference: str) -> Written:
+    """Take the draft flags off a record and its updates, once their placeholders are rewritten
+    (validation refuses the change while any is left, and says where)."""
+    record = workspace.find(reference)
+    drafts = [update for update in record.updates if getattr(update, "draft", False)]
+    if not record.draft and not drafts:
+        raise AuthoringError(f"{record.id} is not a draft; nothing to publish")
+    path = workspace.path_of(record)
+    document, yaml, layout = _load_for_edit(path)
+    document.pop("draft", None)
+    for update in document.get("updates") or []:
+        if isinstance(update, dict):
+            update.pop("draft", None)
+    written = _write_edit(workspace, path, record.id, document, yaml, layout)
+    what = ["the record"] if record.draft else []
+    what += [f"{len(drafts)} draft update{'s' if len(drafts) != 1 else ''}"] if drafts else []
+    return replace(written, notes=(f"published {' and '.join(what)} of {record.id}",))
+
+
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+ALERT_PLACEHOLDER = "TODO"  # the mark validation looks for (generator.validate.draft_rules)
+
+
+def _alert_rule(workspace: Workspace, notification: Notification) -> AlertRule:
+    alerts = workspace.settings.alerts
+    rule = alerts.rule_for(notification.labels) or next(
+        (found for alert in notification.alerts if (found := alerts.rule_for(alert.labels))),
+        None,
+    )
+    if rule is None:
+        labels = ", ".join(f"{key}={value}" for key, value in sorted(notification.labels.items()))
+        raise AuthoringError(
+            f"no rule of alerts: rules: in {CONFIG_NAME} matches the alert's labels "
+            f"({labels or 'none'}); add one, such as "
+            "{match: {alertname: HighErrorRate}, components: [api], impact: major}"
+        )
+    return rule
+
+
+def _record_of_group(workspace: Workspace, group: str) -> Incident | None:
+    """The latest record drafted from the alert group, if any."""
+    found = [
+        record
+        for record in workspace.loaded.records
+        if isinstance(record, Incident) and record.alert is not None and record.alert.group == group
+    ]
+    return max(found, key=lambda record: record.started_at, default=None)
+
+
+def _flapping(workspace: Workspace, record: Incident, notification: Notification) -> bool:
+    """Whether the group fires again soon enough after its record's resolution to be the same
+    problem coming back."""
+    resolved_at = record.timeline[-1].at
+    window = timedelta(minutes=workspace.settings.alerts.flapping_minutes)
+    return notification.started_at - resolved_at <= window
+
+
+def _new_draft(workspace: Workspace, notification: Notification, rule: AlertRule) -> Written:
+    first = min(notification.alerts, key=lambda alert: alert.starts_at)
+    at = first.starts_at
+    record = CommentedMap()
+    record["title"] = f"{ALERT_PLACEHOLDER}: a title customers understand (alert: {first.name})"
+    record["impact"] = rule.impact.value
+    record["components"] = _flow_list(list(rule.components))
+    record["draft"] = True
+    origin = CommentedMap()
+    origin["source"] = notification.source.value
+    origin["group"] = notification.group
+    origin["fingerprints"] = _flow_list(
+        sorted({alert.fingerprint for alert in notification.alerts})
+    )
+    record["alert"] = origin
+    body = _firing_placeholder([alert for alert in notification.alerts if alert.firing])
+    record["updates"] = CommentedSeq([_update(at, IncidentStatus.INVESTIGATING.value, body)])
+    record["postmortem"] = _timeline_from_alert(notification, at)
+    return _write_new(workspace, first.name, at, record)  # the file named after the alert
+
+
+def _timeline_from_alert(notification: Notification, at: datetime) -> CommentedMap:
+    """The post-mortem's first timeline events: the alert is when the incident was detected,
+    and the earliest the impact can be said to have started until a person knows better."""
+    source = _SOURCE_NAMES[notification.source]
+    names = ", ".join(sorted({alert.name for alert in notification.alerts}))
+    started = CommentedMap()
+    started["at"] = _Instant(format_instant(at))
+    started["text"] = (
+        f"{ALERT_PLACEHOLDER}: when customers were first affected; the alert fired at this time, "
+        "and the impact may have begun earlier"
+    )
+    started["milestone"] = "impact_started"
+    detected = CommentedMap()
+    detected["at"] = _Instant(format_instant(at))
+    detected["text"] = f"{source} fired {names}."
+    detected["milestone"] = "detected"
+    postmortem = CommentedMap()
+    postmortem["stage"] = Stage.IMMEDIATE.value
+    postmortem["timeline"] = CommentedSeq([started, detected])
+    return postmortem
+
+
+_SOURCE_NAMES = {
+    AlertSource.ALERTMANAGER: "Alertmanager",
+    AlertSource.GRAFANA: "Grafana",
+    AlertSource.UPTIME_KUMA: "Uptime Kuma",
+}
+
+
+def _add_alerts(
+    workspace: Workspace, record: Incident, notification: Notification, *, reopens: bool = False
+) -> Written | None:
+    """A draft update for the group's alerts the record has not seen, or for the group firing
+    again after the record's resolution; None when there is nothing new. A resolution still a
+    draft is withdrawn instead of reopened: the alert flapped, the problem never ended."""
+    seen = set(record.alert.fingerprints) if record.alert is not None else set()
+    new = [alert for alert in notification.alerts if alert.firing and alert.fingerprint not in seen]
+    if not new and not reopens:
+        return None
+    last = record.timeline[-1]
+    withdraws = reopens and last.draft
+    kept = [
+        update
+        for update in record.timeline
+        if not (withdraws and update.draft and update.status is IncidentStatus.RESOLVED)
+    ]
+    firing = new or [alert for alert in notification.alerts if alert.firing]
+    at = _after_last_update(record, min(alert.starts_at for alert in firing))
+    update = _update(at, kept[-1].status.value, _firing_placeholder(firing))
+    if reopens and not withdraws:
+        update["status"] = IncidentStatus.INVESTIGATING.value
+        update["reopened"] = True
+    update["draft"] = True
+    note = (
+        "withdrew the draft resolution and added a draft update"
+        if withdraws
+        else ("added a draft reopening" if reopens else "added a draft update")
+    )
+    return _append_draft_update(workspace, record, update, notification, note, withdraws)
+
+
+def _append_draft_update(
+    workspace: Workspace,
+    record: Incident,
+    update: CommentedMap,
+    notification: Notification,
+    note: str,
+    withdraw_resolution: bool = False,
+) -> Written:
+    path = workspace.path_of(record)
+    document, yaml, layout = _load_for_edit(path)
+    updates = document["updates"]
+    if withdraw_resolution:
+        for index in reversed(range(len(updates))):
+            existing = updates[index]
+            if existing.get("draft") is True and existing.get("status") == "resolved":
+                del updates[index]
+    updates.append(update)
+    origin = document.get("alert")
+    if isinstance(origin, dict):
+        known = list(origin.get("fingerprints") or [])
+        known += sorted({a.fingerprint for a in notification.alerts} - set(known))
+        origin["fingerprints"] = _flow_list(known)
+    written = _write_edit(workspace, path, record.id, document, yaml, layout)
+    return replace(written, notes=(f"{note}: {record.id}",))
+
+
+def _after_last_update(record: Incident, at: datetime) -> datetime:
+    """``at``, unless the record's timeline already goes past it: a draft comes last."""
+    last = record.timeline[-1].at
+    return _second_of_its_own(record, max(at, last + timedelta(seconds=1)))
+
+
+def _firing_placeholder(alerts: list[Alert]) -> str:
+    said = "\n".join(f"- {alert.summary}" for alert in alerts)
+    return (
+        f"{ALERT_PLACEHOLDER}: rewrite this for customers: what they see, what is affected, and "
+        f"when the next update comes.\n\nThe alert said:\n\n{said}"
+    )
+
+
+def _resolved_placeholder(notification: Notification) -> str:
+    names = ", ".join(sorted({alert.name for alert in notification.alerts}))
+    return (
+        f"{ALERT_PLACEHOLDER}: the alert ({names}) has resolved. If the problem is over for "
+        "customers, say so and what they may need to do; if not, delete this update."
     )
 
 

@@ -1,7 +1,7 @@
 """The ``flare`` command: its commands, and where a user's mistake is told apart from a bug.
 
 The commands live beside this module, by subject: :mod:`.site` (validate, build, serve, schema,
-init) and :mod:`.authoring` (new, update, resolve, postmortem).
+init) and :mod:`.authoring` (new, update, resolve, postmortem, alert, publish).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ COMMANDS = {
     "resolve": "authoring",
     "reschedule": "authoring",
     "postmortem": "authoring",
+    "alert": "authoring",
+    "publish": "authoring",
 }
 
 BUG_REPORT = (

@@ -1,4 +1,5 @@
-"""The authoring commands: new incident or maintenance, update, resolve, postmortem."""
+"""The authoring commands: new incident or maintenance, update, resolve, postmortem, and the
+drafts: alert (a monitoring tool's notification as a draft incident) and publish."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import Path
 import click
 
 from generator.author import edit as authoring
+from generator.author.alerts import read_notification
 from generator.cli.common import build_now, directory_option, fail
 from generator.errors import InvalidSite
-from generator.model.records import Impact, IncidentStatus, MaintenanceStatus
+from generator.model.records import AlertSource, Impact, IncidentStatus, MaintenanceStatus
 
 
 class InstantType(click.ParamType):
@@ -286,6 +288,40 @@ def postmortem(reference: str, publish: bool, at: datetime | None, site_dir: Pat
     _author(lambda workspace: act(workspace, reference, at=at or build_now()), site_dir)
 
 
+@click.command()
+@click.argument("notification", metavar="FILE", type=click.File("r", encoding="utf-8"), default="-")
+@click.option(
+    "--format",
+    "source",
+    type=click.Choice([source.value for source in AlertSource]),
+    default=None,
+    help="The tool that sent it (default: told from its fields).",
+)
+@directory_option
+def alert(notification, source: str | None, site_dir: Path) -> None:
+    """Draft an incident from a monitoring tool's alert notification (FILE, or - for standard
+    input): Prometheus Alertmanager (webhook format 4), Grafana alerting or Uptime Kuma.
+
+    The rules under alerts: in mkdocs.yml map the alert's labels to components and an impact.
+    A firing alert opens a draft incident, shown nowhere until a person rewrites its TODO text
+    and runs flare publish; the same group's next alerts add draft updates to it, a resolved
+    alert a draft resolution. A notification seen before changes nothing.
+    """
+    read = read_notification(notification.read(), AlertSource(source) if source else None)
+    _author(lambda workspace: authoring.draft_from_alert(workspace, read), site_dir)
+    first = read.alerts[0]
+    click.echo(f"alert: {first.name}: {first.summary}")
+
+
+@click.command()
+@click.argument("reference", metavar="ID")
+@directory_option
+def publish(reference: str, site_dir: Path) -> None:
+    """Publish a draft record and its draft updates, once every TODO placeholder in what
+    customers read is rewritten (refused before, naming each)."""
+    _author(lambda workspace: authoring.publish(workspace, reference), site_dir)
+
+
 def _author(command, site_dir: Path) -> None:
     """Run an authoring command; print what it wrote, or why it wrote nothing."""
     try:
@@ -301,6 +337,9 @@ def _author(command, site_dir: Path) -> None:
         fail(
             f"cannot write {error.filename or 'the record'}: {error.strerror}; nothing was written."
         )
+    if written is None:
+        click.echo("nothing new: the records already hold what this says; nothing was written.")
+        return
     try:
         shown = written.path.resolve().relative_to(site_dir.resolve())
     except ValueError:

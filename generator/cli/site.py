@@ -51,15 +51,17 @@ def validate(site_dir: Path, output_format: str) -> None:
     """
     if output_format == "text":
         site = load_or_exit(site_dir, None)  # the count of errors ends the report
-        checked = f"{plural(len(site.records), 'record')}, "
-        checked += f"{plural(len(site.settings.components), 'component')}: no errors"
+        checked = f"{plural(len(site.records) + len(site.drafts), 'record')}"
+        if site.drafts:
+            checked += f" ({plural(len(site.drafts), 'draft')}, shown nowhere until flare publish)"
+        checked += f", {plural(len(site.settings.components), 'component')}: no errors"
         if site.warnings:
             checked += f", {plural(len(site.warnings), 'warning')}"
         click.echo(checked)
         return
     try:
         site = load_checked_site(site_dir, build_now())
-        diagnostics, records = list(site.warnings), len(site.records)
+        diagnostics, records = list(site.warnings), len(site.records) + len(site.drafts)
     except InvalidSite as invalid:
         diagnostics, records = invalid.diagnostics, None
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]

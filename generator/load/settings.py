@@ -30,6 +30,7 @@ from generator.load.explain import explain_validation_error
 from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
 from generator.model.components import Component, Text
 from generator.model.postmortem import EffortPhase
+from generator.model.records import Impact
 
 _HOST_NAME = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
@@ -77,6 +78,44 @@ class NotifyChannel(BaseModel):
     )
 
 
+class AlertRule(BaseModel):
+    """One of ``alerts.rules``: the alerts it takes, by their labels, and what they affect."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    match: dict[Text, Text | list[Text]] = Field(
+        min_length=1,
+        description="Labels an alert must carry, every one, e.g. {service: api}; a list allows "
+        "any of its values. alertname is a label too.",
+    )
+    components: list[Text] = Field(min_length=1, description="The components it affects.")
+    impact: Impact = Field(description="The draft incident's impact.")
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return all(
+            labels.get(name) in (wanted if isinstance(wanted, list) else [wanted])
+            for name, wanted in self.match.items()
+        )
+
+
+class AlertSettings(BaseModel):
+    """How ``flare alert`` turns a monitoring tool's notification into a draft incident."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rules: list[AlertRule] = Field(
+        default_factory=list, description="The first rule whose labels match an alert maps it."
+    )
+    flapping_minutes: PositiveInt = Field(
+        default=30,
+        description="An alert that fires again within this many minutes of resolving updates "
+        "the same draft instead of opening another.",
+    )
+
+    def rule_for(self, labels: dict[str, str]) -> AlertRule | None:
+        return next((rule for rule in self.rules if rule.matches(labels)), None)
+
+
 class SiteSettings(BaseModel):
     """The ``flare`` plugin's settings in ``mkdocs.yml``."""
 
@@ -119,6 +158,26 @@ class SiteSettings(BaseModel):
         default_factory=list,
         description="Channels flare notify announces each new update to, once.",
     )
+    alerts: AlertSettings = Field(
+        default_factory=AlertSettings,
+        description="Rules mapping a monitoring tool's alerts to components and an impact.",
+    )
+
+    @field_validator("alerts")
+    @classmethod
+    def _alerts_known_components(cls, alerts: AlertSettings, info: ValidationInfo) -> AlertSettings:
+        components = info.data.get("components")
+        if components is None:  # invalid themselves, and reported
+            return alerts
+        known = [component.id for component in components]
+        for index, rule in enumerate(alerts.rules):
+            unknown = sorted(set(rule.components) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"rules[{index}] maps to unknown component(s) {', '.join(unknown)}; the "
+                    f"components are: {', '.join(known)}"
+                )
+        return alerts
 
     @field_validator("notify")
     @classmethod

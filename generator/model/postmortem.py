@@ -530,10 +530,15 @@ def missing_for_stage(postmortem: Postmortem) -> list[tuple[tuple[str, ...], Sta
     for stage in Stage:
         if published is None or stage.rank > published.rank:
             break
-        for path in STAGE_REQUIREMENTS[stage]:
-            value: Any = postmortem
-            for name in path:
-                value = getattr(value, name, None) if value is not None else None
-            if value is None or value == [] or value == "":
-                missing.append((path, stage))
+        missing.extend(
+            (path, stage) for path in STAGE_REQUIREMENTS[stage] if lacks(postmortem, path)
+        )
     return missing
+
+
+def lacks(postmortem: Postmortem, path: tuple[str, ...]) -> bool:
+    """Whether the field at ``path`` is missing or empty."""
+    value: Any = postmortem
+    for name in path:
+        value = getattr(value, name, None) if value is not None else None
+    return value is None or value == [] or value == ""

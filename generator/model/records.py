@@ -156,6 +156,11 @@ class IncidentUpdate(Model):
         description="This update reopens the resolved incident, on purpose "
         "(flare update --reopen writes it).",
     )
+    draft: bool = Field(
+        default=False,
+        description="A suggestion not yet reviewed (flare alert writes them): shown nowhere "
+        "until flare publish.",
+    )
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,23 @@ class ImpactChange:
     @property
     def raised(self) -> bool:
         return self.new.severity > self.old.severity
+
+
+class AlertSource(StrEnum):
+    ALERTMANAGER = "alertmanager"
+    GRAFANA = "grafana"
+    UPTIME_KUMA = "uptime_kuma"
+
+
+class AlertOrigin(Model):
+    """The alert group an incident was drafted from (flare alert writes it): the next
+    notification of the group finds its record, and one seen before changes nothing."""
+
+    source: AlertSource
+    group: Text = Field(description="The alert group's key, as the monitoring tool gives it.")
+    fingerprints: list[Text] = Field(
+        default_factory=list, description="Each alert of the group seen so far."
+    )
 
 
 class Window(Model):
@@ -223,6 +245,29 @@ def _one_update_a_second(updates: list[Any]) -> list[InitErrorDetails]:
     return errors
 
 
+def _drafts_after_posted(updates: list[Any]) -> list[InitErrorDetails]:
+    """Errors for draft updates followed, in time, by an update that is not a draft."""
+    order = _in_time_order(updates)
+    last_posted = max(
+        (position for position, index in enumerate(order) if not updates[index].draft),
+        default=-1,
+    )
+    return [
+        InitErrorDetails(
+            type=PydanticCustomError(
+                "draft_before_posted",
+                "a draft update comes before an update that is not a draft ({at}); publish "
+                "the draft (flare publish) or date it after every posted update",
+                {"at": updates[order[last_posted]].at.isoformat()},
+            ),
+            loc=(index, "draft"),
+            input=True,
+        )
+        for position, index in enumerate(order)
+        if updates[index].draft and position < last_posted
+    ]
+
+
 def _in_time_order(updates: list[Any]) -> list[int]:
     """The updates' indices in the file, in time order."""
     return sorted(range(len(updates)), key=lambda index: updates[index].at)
@@ -263,6 +308,14 @@ class Incident(Model):
     postmortem: Postmortem | None = Field(
         default=None, description="The blameless post-mortem, published in stages."
     )
+    draft: bool = Field(
+        default=False,
+        description="Not reviewed yet (flare alert drafts records): validated, shown nowhere "
+        "until flare publish.",
+    )
+    alert: AlertOrigin | None = Field(
+        default=None, description="The alert group it was drafted from (flare alert)."
+    )
 
     @field_validator("updates")
     @classmethod
@@ -290,6 +343,14 @@ class Incident(Model):
             if component_id not in listed
         ]
         _raise(cls, errors)
+        return updates
+
+    @field_validator("updates")
+    @classmethod
+    def _drafts_last(cls, updates: list[IncidentUpdate]) -> list[IncidentUpdate]:
+        """Draft updates are suggestions at the end of the timeline: a posted update after one
+        would be public while what it follows is not."""
+        _raise(cls, _drafts_after_posted(updates))
         return updates
 
     @field_validator("updates")
@@ -413,6 +474,9 @@ class Maintenance(Model):
     components: Annotated[list[ComponentId], AfterValidator(_unique)] = Field(min_length=1)
     scheduled: Window
     updates: list[MaintenanceUpdate] = Field(default_factory=list)
+    draft: bool = Field(
+        default=False, description="Not reviewed yet: validated, shown nowhere until flare publish."
+    )
 
     @field_validator("updates")
     @classmethod

@@ -26,7 +26,9 @@ from generator.load.explain import explain_validation_error
 from generator.load.known import KnownValues
 from generator.load.settings import SiteSettings
 from generator.load.yamlsource import YamlDocument, YamlError
+from generator.model.postmortem import Postmortem
 from generator.model.records import Incident, IncidentStatus, Maintenance, Record
+from generator.validate.draft_rules import draft_reference, unreviewed_placeholders
 from generator.validate.postmortem_rules import (
     blameful_writing,
     postmortem_errors,
@@ -97,6 +99,11 @@ def validate_document(
             diagnostics = [_about_file_name(d) if d.field == "id" else d for d in diagnostics]
         return None, diagnostics
     diagnostics = []
+    if isinstance(record, Incident):
+        diagnostics.extend(
+            _error(file, message, document.position_of(path), format_field_path(path))
+            for path, message in unreviewed_placeholders(record)
+        )
     if isinstance(record, Incident) and record.postmortem is not None:
         diagnostics.extend(
             _postmortem_diagnostic(Severity.ERROR, file, document, path, message)
@@ -161,8 +168,26 @@ def load_records(
     }
     incident_ids = started.keys()
     record_ids = {*loaded.sources, *_stems_of_invalid(loaded, incidents_dir)}
+    drafts = {record.id for record in loaded.records if record.draft}
     for record in loaded.records:
         if isinstance(record, Incident) and record.postmortem is not None:
+            references = [
+                (("related", index), related)
+                for index, related in enumerate(record.postmortem.related)
+            ]
+            if record.postmortem.recurrence_of is not None:
+                references.append((("recurrence_of",), record.postmortem.recurrence_of))
+            loaded.errors.extend(
+                _postmortem_diagnostic(
+                    Severity.ERROR,
+                    loaded.sources[record.id],
+                    loaded.documents[record.id],
+                    path,
+                    message,
+                )
+                for path, reference in references
+                if not record.draft and (message := draft_reference(reference, drafts))
+            )
             loaded.errors.extend(
                 _postmortem_diagnostic(
                     Severity.ERROR,
@@ -210,7 +235,7 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                 )
             )
         if isinstance(record, Incident) and record.postmortem is not None:
-            if record.is_open_at(now):
+            if record.is_open_at(now) and _beyond_a_timeline(record.postmortem):
                 warnings.append(
                     _warning(
                         file,
@@ -240,6 +265,12 @@ def review_records(loaded: LoadedRecords, now: datetime) -> list[Diagnostic]:
                     )
                 )
     return warnings
+
+
+def _beyond_a_timeline(postmortem: Postmortem) -> bool:
+    """Whether a post-mortem holds more than a timeline, which responders rightly keep while an
+    incident is open (flare alert begins one with the alert's detection)."""
+    return bool(set(postmortem.model_dump(exclude_defaults=True)) - {"stage", "timeline"})
 
 
 def _opened_at(incident: Incident, now: datetime) -> datetime:

@@ -2,7 +2,8 @@
 
 :func:`load_site` is where loading and validation meet: it reads ``mkdocs.yml`` and every record
 below the incidents folder, reports every error of the run at once, and strips internal
-post-mortem content before any later stage sees a record.
+post-mortem content and every draft (a record or an update not reviewed yet) before any later
+stage sees a record.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Site:
     sources: dict[str, Path] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
     name: str = DEFAULT_NAME  # MkDocs' site_name
+    drafts: tuple[str, ...] = ()  # ids of the records not reviewed yet: validated, shown nowhere
 
     @property
     def incidents(self) -> list[Incident]:
@@ -54,21 +56,33 @@ def load_site(
     if loaded.errors:
         raise InvalidSite([*loaded.errors, *warnings])
     records = sorted(
-        (_public(record) for record in loaded.records),
+        (public for record in loaded.records if (public := _public(record)) is not None),
         key=lambda record: (record.started_at, record.id),
     )
+    shown = {record.id for record in records}
     return Site(
         settings,
         tuple(records),
         loaded.sources,
         tuple(sorted_diagnostics(warnings)),
         name or DEFAULT_NAME,
+        tuple(record.id for record in loaded.records if record.id not in shown),
     )
 
 
-def _public(record: Record) -> Record:
-    """The record as the public site may show it: internal post-mortem content removed here,
-    before any page, feed or API sees the record, so nothing internal can leak by mistake."""
-    if isinstance(record, Incident) and record.postmortem is not None:
-        return record.model_copy(update={"postmortem": record.postmortem.public()})
+def _public(record: Record) -> Record | None:
+    """The record as the public site may show it, None for a draft: drafts, draft updates and
+    internal post-mortem content removed here, before any page, feed or API sees the record,
+    so nothing unreviewed or internal can leak by mistake."""
+    if record.draft:
+        return None
+    if isinstance(record, Incident):
+        reviewed = [update for update in record.updates if not update.draft]
+        if not reviewed:
+            return None
+        if len(reviewed) < len(record.updates):  # a fresh model: the timeline is cached
+            fields = {name: getattr(record, name) for name in type(record).model_fields}
+            record = Incident(**{**fields, "updates": reviewed})
+        if record.postmortem is not None:
+            return record.model_copy(update={"postmortem": record.postmortem.public()})
     return record
