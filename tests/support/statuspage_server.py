@@ -10,7 +10,7 @@ and the management API's paginated incidents, in the real API's shapes.
 ``public`` maps a file name (``summary.json``) to its body; ``incidents`` is the management API's
 full list, served ``limit`` a page (at most 100), newest first as Statuspage serves it. A request
 without ``Authorization: OAuth <api_key>`` gets 401, as the real API answers it. A path in
-``busy`` is answered once with 429 and ``Retry-After: 1``, then served.
+``busy`` is answered once with 429 and ``Retry-After: 2``, then served.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-RETRY_AFTER_S = 1
+RETRY_AFTER_S = 2  # longer than the pace of a request a second, so a test can tell them apart
 
 
 @dataclass(frozen=True)

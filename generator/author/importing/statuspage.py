@@ -67,9 +67,9 @@ REPORTED_STATES = {state.value for state in ComponentState} - {"under_maintenanc
 
 @dataclass
 class Http:
-    """GETs JSON with the standard library: at most one request every ``interval`` seconds, and
-    an answer 429 waited out as its Retry-After says. ``sleep`` and ``clock`` are the real ones
-    unless a caller needs to watch the waiting."""
+    """GETs JSON with the standard library: at most one request every ``interval`` seconds,
+    and an answer 429 waited out as its Retry-After says. ``sleep`` and ``clock`` are the real
+    ones unless a caller needs to watch the waiting."""
 
     interval: float = 0.0
     sleep: Callable[[float], None] = time.sleep
@@ -92,6 +92,7 @@ class Http:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     data = response.read()
             except urllib.error.HTTPError as error:
+                self._last = self.clock()
                 if error.code != 429 or attempt == ATTEMPTS:
                     raise SourceError(_refusal(url, error)) from None
                 self.sleep(_retry_after(error, attempt, url))
@@ -99,6 +100,7 @@ class Http:
             except (urllib.error.URLError, TimeoutError, OSError) as error:
                 reason = getattr(error, "reason", error)
                 raise SourceError(f"cannot reach {url}: {reason}") from None
+            self._last = self.clock()
             try:
                 return json.loads(data)
             except ValueError:
@@ -108,10 +110,11 @@ class Http:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _pace(self) -> None:
+        """Wait until ``interval`` has passed since the last answer came: counted from the
+        answer, not the question, so the server never sees two requests closer than that."""
         now = self.clock()
         if self._last is not None and now - self._last < self.interval:
             self.sleep(self.interval - (now - self._last))
-        self._last = self.clock()
 
 
 def _retry_after(error: urllib.error.HTTPError, attempt: int, url: str) -> float:
