@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
 from generator.author.importing.apply import dry_run_lines, plan_import, report_lines, write_plan
+from generator.author.importing.cstate import read_cstate
 from generator.author.importing.source import SourceSite, zone_named
 from generator.author.importing.statuspage import MANAGEMENT_API, read_statuspage
 from generator.cli.common import build_now, fail
 
-Reader = Callable[[ZoneInfo | None], SourceSite]
+Reader = Callable[[ZoneInfo | None, datetime], SourceSite]  # (the --timezone, now)
 
 
 def _import_options(command: Callable) -> Callable:
@@ -88,7 +90,7 @@ def statuspage(
     if api_key and not page_id:
         raise click.UsageError("--api-key reads the management API, which needs --page-id too")
     _import(
-        lambda zone: read_statuspage(
+        lambda zone, _: read_statuspage(
             url, api_key=api_key, page_id=page_id, api_base=api_base, zone=zone
         ),
         into,
@@ -97,11 +99,32 @@ def statuspage(
     )
 
 
+source_dir_argument = click.argument(
+    "source_dir", metavar="SITE_DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+
+
+@import_.command()
+@source_dir_argument
+@_import_options
+def cstate(source_dir: Path, into: Path | None, timezone: str | None, dry_run: bool) -> None:
+    """Import a cState site from its folder SITE_DIR: config.yml and content/issues/.
+
+    cState's times have no offset unless written with one: give --timezone.
+
+    \b
+    Example:
+      flare import cstate ../status-cstate --timezone Europe/Berlin --into ../status
+    """
+    _import(lambda zone, now: read_cstate(source_dir, zone=zone, now=now), into, timezone, dry_run)
+
+
 def _import(read: Reader, into: Path | None, timezone: str | None, dry_run: bool) -> None:
     """Read the source, plan every file, then write them (or show them, in a dry run) and
     report what changed and what could not be mapped."""
-    site = read(zone_named(timezone) if timezone else None)
-    plan = plan_import(site, into or Path("."), build_now(), new_site_here=into is not None)
+    now = build_now()
+    site = read(zone_named(timezone) if timezone else None, now)
+    plan = plan_import(site, into or Path("."), now, new_site_here=into is not None)
     if dry_run:
         for line in dry_run_lines(plan):
             click.echo(line)

@@ -774,7 +774,8 @@ def report_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
     )
     if plan.notes:
         lines.append(f"Not mapped as it was, and what was done instead ({len(plan.notes)}):")
-        lines.extend(f"  {note.format()}" for note in plan.notes)
+        notes = sorted(plan.notes, key=lambda note: note.where)  # a record's notes together
+        lines.extend(f"  {note.format()}" for note in notes)
     if dry_run:
         lines.append("Dry run: nothing was written.")
     return lines

@@ -9,13 +9,17 @@ silently. Giving Flare ids, writing files and checking them is :mod:`.apply`'s.
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import FlareError
+from generator.load.yamlsource import YamlError, parse_yaml_text
 from generator.model.records import IncidentStatus, MaintenanceStatus
 
 
@@ -181,6 +185,79 @@ class Times:
 
 
 ONE_HOUR = timedelta(hours=1)
+
+
+# -- Markdown files with front matter (cState's and Statusfy's records) ---------------------------
+@dataclass(frozen=True)
+class MarkdownFile:
+    """A Markdown file's front matter (its fields) and its body, the body's first line's number
+    kept for messages."""
+
+    fields: dict[str, Any]
+    body: str
+    body_line: int
+
+
+_FENCES = {"---": "yaml", "---yaml": "yaml", "---yml": "yaml", "---json": "json", "+++": "toml",
+           "---toml": "toml"}  # fmt: skip
+_CLOSING = {"yaml": ("---", "..."), "json": ("---",), "toml": ("+++", "---")}
+
+
+def read_markdown(path: Path, shown: str) -> MarkdownFile | None:
+    """The front matter and body of ``path`` (``shown`` names it in messages); None for a file
+    without front matter. YAML is read with Flare's own safe reader, TOML and JSON with the
+    standard library's."""
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{shown}: not UTF-8 text ({error})") from None
+    lines = text.split("\n")
+    kind = _FENCES.get(lines[0].strip())
+    if kind is None:
+        return None
+    closing = next(
+        (index for index in range(1, len(lines)) if lines[index].strip() in _CLOSING[kind]), None
+    )
+    if closing is None:
+        raise SourceError(f"{shown}: the front matter opened on line 1 is never closed")
+    fields = _front_matter("\n".join(lines[1:closing]), kind, shown)
+    return MarkdownFile(fields, "\n".join(lines[closing + 1 :]), closing + 2)
+
+
+def _front_matter(text: str, kind: str, shown: str) -> dict[str, Any]:
+    try:
+        if kind == "json":
+            value = json.loads(text)
+        elif kind == "toml":
+            value = tomllib.loads(text)
+        else:
+            value = parse_yaml_text(text, allow_unknown_tags=True).value
+    except YamlError as error:
+        line = f":{error.position.line + 1}" if error.position else ""
+        raise SourceError(f"{shown}{line}: the front matter is not YAML: {error.message}") from None
+    except ValueError as error:  # json.JSONDecodeError and tomllib.TOMLDecodeError
+        raise SourceError(f"{shown}: the front matter is not {kind.upper()}: {error}") from None
+    if not isinstance(value, dict):
+        raise SourceError(f"{shown}: the front matter is not a mapping of fields")
+    return value
+
+
+def fenced_blocks(text: str) -> list[str]:
+    """The paragraphs of a Markdown text: parted by blank lines, except inside a fenced code
+    block."""
+    blocks: list[list[str]] = [[]]
+    fence: str | None = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if fence is None and stripped[:3] in ("```", "~~~"):
+            fence = stripped[:3]
+        elif fence is not None and stripped.startswith(fence):
+            fence = None
+        if not stripped and fence is None:
+            blocks.append([])
+        else:
+            blocks[-1].append(line)
+    return ["\n".join(block).strip() for block in blocks if "".join(block).strip()]
 
 
 # -- status words, as text-based sources write them ----------------------------------------------
