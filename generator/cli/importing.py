@@ -12,6 +12,7 @@ import click
 from generator.author.importing.apply import dry_run_lines, plan_import, report_lines, write_plan
 from generator.author.importing.cstate import read_cstate
 from generator.author.importing.source import SourceSite, zone_named
+from generator.author.importing.statusfy import read_statusfy
 from generator.author.importing.statuspage import MANAGEMENT_API, read_statuspage
 from generator.cli.common import build_now, fail
 
@@ -117,6 +118,21 @@ def cstate(source_dir: Path, into: Path | None, timezone: str | None, dry_run: b
       flare import cstate ../status-cstate --timezone Europe/Berlin --into ../status
     """
     _import(lambda zone, now: read_cstate(source_dir, zone=zone, now=now), into, timezone, dry_run)
+
+
+@import_.command()
+@source_dir_argument
+@_import_options
+def statusfy(source_dir: Path, into: Path | None, timezone: str | None, dry_run: bool) -> None:
+    """Import a Statusfy site from its folder SITE_DIR: its config, locales/ and content/.
+
+    \b
+    Example:
+      flare import statusfy ../status-statusfy --into ../status
+    """
+    _import(
+        lambda zone, now: read_statusfy(source_dir, zone=zone, now=now), into, timezone, dry_run
+    )
 
 
 def _import(read: Reader, into: Path | None, timezone: str | None, dry_run: bool) -> None:
