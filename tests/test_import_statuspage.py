@@ -709,3 +709,31 @@ def test_an_address_that_is_not_a_statuspage_says_so(server: StatuspageServer, t
 
     assert ran.returncode == 1
     assert "was not found (HTTP 404): give the address of a Statuspage page" in ran.stderr
+
+
+def test_a_record_of_the_sites_own_with_an_imported_id_is_never_overwritten(
+    server: StatuspageServer, site_folder: SiteFolder
+):
+    own = site_folder.record(
+        f"2026/{SAME_SECOND_ID}.yaml",
+        """\
+        title: Our own record
+        impact: minor
+        components: [web]
+        updates:
+          - at: 2026-10-01T08:00:00Z
+            status: resolved
+            body: Written by hand.
+        """,
+    )
+    config = site_folder.config.read_bytes()
+
+    ran = flare("import", "statuspage", server.url, cwd=site_folder.root)
+
+    assert ran.returncode == 1
+    assert (
+        f"incident {SAME_SECOND_ID} would be the record '{SAME_SECOND_ID}', and {own} already "
+        "holds a record of that id that this import did not write; nothing was written"
+    ) in ran.stderr
+    assert site_folder.config.read_bytes() == config
+    assert [p.name for p in site_folder.incidents.rglob("*.yaml")] == [own.name]
