@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,7 +54,8 @@ from generator.model.records import IncidentStatus, MaintenanceStatus
 from generator.validate.records import RECORD_SUFFIXES, LoadedRecords, load_records
 from generator.validate.records import validate_document as validate_record
 
-# The mark an imported record file starts with (after the schema line): the source and its id.
+# The mark an imported record file starts with (after the schema line): the source and its id
+# (quoted, so that it is one word).
 MARK = "# flare import: {source} {ref} (importing again updates this file)\n"
 _MARK = re.compile(r"^# flare import: (?P<source>[a-z]+) (?P<ref>\S+)", re.MULTILINE)
 _MARK_LINES = 3  # the mark is among a file's first lines
@@ -109,7 +111,7 @@ def plan_import(site: SourceSite, into: Path, now: datetime, *, new_site_here: b
     notes = Notes(list(site.notes.items))
     target = _Target.find(into, site, now, new_site_here)
     records = [record for r in site.records if (record := _normalised(r, notes)) is not None]
-    components = _with_undeclared(site.components, records, notes)
+    components = [_named(c, notes) for c in _with_undeclared(site.components, records, notes)]
     ids = _component_ids(components, target.existing_components)
     plan = ImportPlan(site, target.site_dir, target.new_site, notes=notes.items)
     config = _planned_config(site, components, ids, target, plan)
@@ -214,7 +216,7 @@ def _marked_files(incidents_dir: Path, source: str) -> dict[str, Path]:
             head = "".join(file.readline() for _ in range(_MARK_LINES))
         match = _MARK.search(head)
         if match and match["source"] == source:
-            marks.setdefault(match["ref"], path)
+            marks.setdefault(urllib.parse.unquote(match["ref"]), path)
     return marks
 
 
@@ -230,7 +232,10 @@ def _normalised(record: SourceRecord, notes: Notes) -> SourceRecord | None:
     updates = _one_a_second(sorted(record.updates, key=lambda u: u.at), record.where, notes)
     updates = [_with_body(update, record.where, notes) for update in updates]
     if record.kind == "maintenance":
-        record = _maintenance(replace(record, updates=updates), notes)
+        maintenance = _maintenance(replace(record, updates=updates), notes)
+        if maintenance is None:
+            return None
+        record = maintenance
     else:
         record = replace(record, updates=_resolved_once(updates, record.where, notes))
     listed = list(dict.fromkeys([*record.components, *(c for u in updates for c in u.components)]))
@@ -318,9 +323,10 @@ def _resolved_once(updates: list[SourceUpdate], where: str, notes: Notes) -> lis
     return kept
 
 
-def _maintenance(record: SourceRecord, notes: Notes) -> SourceRecord:
+def _maintenance(record: SourceRecord, notes: Notes) -> SourceRecord | None:
     """A maintenance as Flare holds one: components under maintenance in a window; one naming
-    no component is an announcement, an incident of impact none."""
+    no component is an announcement, an incident of impact none (None when it has no update to
+    announce anything with)."""
     assert record.window is not None, "a reader gives every maintenance its window"
     start, end = record.window
     if end <= start:
@@ -332,6 +338,14 @@ def _maintenance(record: SourceRecord, notes: Notes) -> SourceRecord:
         )
     if record.components:
         return replace(record, window=(start, end))
+    if not record.updates:
+        notes.add(
+            record.where,
+            "components",
+            "a maintenance that names no component and has no update: Flare has no place for "
+            f"it (its window was {timestamp(start)} to {timestamp(end)}); not imported",
+        )
+        return None
     notes.add(
         record.where,
         "components",
@@ -342,8 +356,6 @@ def _maintenance(record: SourceRecord, notes: Notes) -> SourceRecord:
     updates = [
         replace(update, status=_announcement_status(update.status)) for update in record.updates
     ]
-    if not updates:
-        return replace(record, kind="incident", impact="none", window=None, updates=[])
     return replace(
         record,
         kind="incident",
@@ -395,6 +407,19 @@ def _with_undeclared(
                     "component of its own, so the record keeps it",
                 )
     return [*components, *added]
+
+
+def _named(component: SourceComponent, notes: Notes) -> SourceComponent:
+    """A component whose name a reader can trust: without bidirectional controls."""
+    name = "".join(character for character in component.name if character not in BIDI_CONTROLS)
+    if name == component.name:
+        return component
+    notes.add(
+        f"component {component.key}",
+        "name",
+        "held bidirectional control characters, which reorder the text around them; removed",
+    )
+    return replace(component, name=name.strip() or component.key)
 
 
 def _component_ids(components: list[SourceComponent], existing: list[Component]) -> dict[str, str]:
@@ -553,13 +578,14 @@ def _planned_records(
         if path is None:
             _refuse_a_clash(record, record_id, target)
             path = _new_path(record, target, paths)
-            mark = MARK.format(source=source, ref=record.ref)
+            mark = MARK.format(source=source, ref=urllib.parse.quote(record.ref, safe="/:@"))
             text = new_record_text(target.site_dir, path, document, mark)
             planned.append(PlannedFile(path, text.encode("utf-8"), record_id=record_id))
         else:
             before = path.read_bytes()
+            now = _plain(before, path)  # a file broken since is refused before ruamel sees it
             data = edited_yaml(before, lambda existing, d=document: _merge_record(existing, d))
-            changes = _changed_fields(_plain(before, path), _plain(data, path))
+            changes = _changed_fields(now, _plain(data, path))
             planned.append(PlannedFile(path, data, before, record_id, tuple(changes)))
         paths.add(path)
     return planned
@@ -686,12 +712,18 @@ def _merge(existing: Any, planned: Any, owned: tuple[str, ...] | None = None) ->
 def _plain(data: bytes, path: Path) -> Any:
     """A record file's value as validation reads it (times as their text)."""
     try:
-        return parse_yaml_text(data.decode("utf-8").removeprefix("\ufeff")).value
+        value = parse_yaml_text(data.decode("utf-8").removeprefix("\ufeff")).value
     except (YamlError, UnicodeDecodeError) as error:
         raise ImportRefused(
             f"{path} cannot be read ({error}); an earlier import wrote it: correct it or "
             "remove it, and import again"
         ) from None
+    if not isinstance(value, dict):
+        raise ImportRefused(
+            f"{path} is not a record any more; an earlier import wrote it: correct it or "
+            "remove it, and import again"
+        )
+    return value
 
 
 def _changed_fields(before: Any, after: Any, path: str = "") -> list[str]:

@@ -3,12 +3,13 @@
 - Components are ``params.systems`` (``name``, ``description``, ``category``), in the order of
   ``params.categories``; a category is their group, except one marked ``untitled`` (cState
   shows no heading for it).
-- An issue is a Markdown file whose front matter says ``section: issue``. Its id is its file's
-  name (the issue's address on cState). ``severity: down`` is an incident of impact critical
-  (its components in major outage), ``disrupted`` of impact major (partial outage); ``notice`` is
-  a maintenance when it is dated ahead (after the import) or its title says maintenance, from
-  ``date`` to ``resolvedWhen`` (an hour, as cState's calendar has it, without one), and
-  otherwise an informational incident of impact none, as is ``informational: true``.
+- An issue is a Markdown file whose front matter says ``section: issue``. Its id is its address
+  below /issues/ on cState (its file's name, or ``slug``). ``severity: down`` is an incident of
+  impact critical (its components in major outage), ``disrupted`` of impact major (partial
+  outage); ``notice`` is a maintenance when it is dated ahead (after the import) or its title
+  says maintenance, from ``date`` to ``resolvedWhen`` (an hour, as cState's calendar has it,
+  without one), and otherwise an informational incident of impact none, as is
+  ``informational: true``.
 - Its updates are its paragraphs, newest first, each group of paragraphs ending with the
   ``{{< track "time" >}}`` shortcode: one update, at that time, its status the word it begins
   with (``*Monitoring* -``). Text without a time is an update at ``date`` (a maintenance's
@@ -87,7 +88,7 @@ def read_cstate(site_dir: Path, *, zone: ZoneInfo | None, now: datetime) -> Sour
     for path in sorted(folder.rglob("*.md")):
         if path.name.startswith("_"):
             continue  # _index.md: the section's own page
-        record = _issue(path, path.relative_to(site_dir).as_posix(), times, now, notes)
+        record = _issue(path, folder, path.relative_to(site_dir).as_posix(), times, now, notes)
         if record is not None:
             site.records.append(record)
     return site
@@ -169,7 +170,7 @@ def _components(params: dict[str, Any], config_name: str, notes: Notes) -> list[
 
 # -- issues --------------------------------------------------------------------------------------
 def _issue(
-    path: Path, where: str, times: Times, now: datetime, notes: Notes
+    path: Path, folder: Path, where: str, times: Times, now: datetime, notes: Notes
 ) -> SourceRecord | None:
     markdown = read_markdown(path, where)
     if markdown is None:
@@ -187,7 +188,9 @@ def _issue(
     date = times.read(fields["date"], where, "date")
     title = str(fields.get("title") or "")
     updates, postmortem = _updates(markdown.body, date, times, where, notes)
-    ref = str(fields.get("slug") or path.stem)
+    # Its address below /issues/ on cState: the folders, then the slug or the file's name.
+    relative = path.relative_to(folder).parent / str(fields.get("slug") or path.stem)
+    ref = relative.as_posix()
     affected = [str(name) for name in fields.get("affected") or []]
     kind = _kind(fields, title, date, now, where, notes)
     if kind == "maintenance":
