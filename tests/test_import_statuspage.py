@@ -23,6 +23,7 @@ import yaml
 from test_site_pages import content, has_class, text
 
 from conftest import EXAMPLE_NOW, SiteFolder, flare
+from generator.author.importing.statuspage import MANAGEMENT_INTERVAL, Http, read_statuspage
 from generator.model.records import Incident, Maintenance
 from generator.validate.site import Site, load_site
 from support.statuspage_server import RETRY_AFTER_S, StatuspageServer, statuspage_server
@@ -737,3 +738,23 @@ def test_a_record_of_the_sites_own_with_an_imported_id_is_never_overwritten(
     ) in ran.stderr
     assert site_folder.config.read_bytes() == config
     assert [p.name for p in site_folder.incidents.rglob("*.yaml")] == [own.name]
+
+
+def test_the_waiting_is_the_callers_to_watch(server: StatuspageServer):
+    """The pacing and the 429 go through the Http's sleep, which a caller may give: here one
+    that only notes what it was asked to wait."""
+    waits: list[float] = []
+    server.busy.add(SECOND_PAGE)
+
+    site = read_statuspage(
+        server.url,
+        api_key=API_KEY,
+        page_id=PAGE_ID,
+        api_base=server.api_base,
+        management_http=Http(MANAGEMENT_INTERVAL, sleep=waits.append),
+    )
+
+    # page 2 waits its turn, then as long as the 429 said, then its turn again
+    assert len(waits) == 3 and waits[1] == RETRY_AFTER_S
+    assert 0 < waits[0] <= MANAGEMENT_INTERVAL and 0 < waits[2] <= MANAGEMENT_INTERVAL
+    assert len(site.records) == len(MANAGEMENT)

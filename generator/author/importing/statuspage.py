@@ -193,6 +193,8 @@ def read_statuspage(
         for item in _list(public[name], root + name, key):
             objects[str(item.get("id"))] = item
     if api_key:
+        if urllib.parse.urlsplit(api_base).scheme not in ("http", "https"):
+            raise SourceError(f"--api-base {api_base!r} is not a web address (http or https)")
         for item in _management_incidents(
             api_base, page_id or "", api_key, management_http or Http(MANAGEMENT_INTERVAL)
         ):
