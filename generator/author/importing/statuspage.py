@@ -178,13 +178,12 @@ def read_statuspage(
     page_id: str | None = None,
     api_base: str = MANAGEMENT_API,
     zone: ZoneInfo | None = None,
-    http: Http | None = None,
     management_http: Http | None = None,
 ) -> SourceSite:
     """Read a Statuspage page: the public API, and the management API's full history when an
-    API key and the page's id are given. Its times carry their offset; one that does not is in
-    ``zone``."""
-    http = http or Http()
+    API key and the page's id are given (through ``management_http``, paced a request a second
+    unless given another). Its times carry their offset; one that does not is in ``zone``."""
+    http = Http()
     root = api_root(url)
     public = {name: http.get_json(root + name) for name in _PUBLIC_FILES}
     summary = _mapping(public["summary.json"], root + "summary.json", "page")
