@@ -168,7 +168,9 @@ PAYMENTS = incident(
             "The gateway's pool is empty.",
             [change(API, "partial_outage", "major_outage")],
         ),
-        update(PAYMENTS_ID, 3, "monitoring", "2026-11-09T15:10:00.000-08:00", "Fixed; watching."),
+        update(
+            PAYMENTS_ID, 3, "monitoring", "2026-11-09T15:10:00.000-08:00", "Fixed.\r\nWatching."
+        ),
         update(
             PAYMENTS_ID,
             4,
@@ -445,8 +447,10 @@ def test_an_incident_keeps_every_update_its_status_time_offset_body_and_states(f
         {},
         {"public-api": "operational"},
     ]
+    assert payments.timeline[2].body == "Fixed.\nWatching."  # a web form's CRLF, as a record's
     written = full.file(PAYMENTS_ID).read_text(encoding="utf-8")
     assert "  - at: 2026-11-09T14:31:00-08:00\n" in written  # the offset as the source gave it
+    assert "    body: |\n      Fixed.\n      Watching.\n" in written
     assert written.startswith(f"# flare import: statuspage {PAYMENTS_ID} ")
 
 

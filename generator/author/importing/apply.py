@@ -291,8 +291,11 @@ def _second(at: datetime) -> datetime:
 
 
 def _with_body(update: SourceUpdate, where: str, notes: Notes) -> SourceUpdate:
-    if update.body.strip():
-        return update
+    """The update's text with its lines ended as a record's are (a CRLF from a web form reads
+    the same in Markdown, and keeps the body a plain block); an empty one says its status."""
+    body = update.body.replace("\r\n", "\n").replace("\r", "\n")
+    if body.strip():
+        return replace(update, body=body)
     label = update.status.replace("_", " ").capitalize()
     notes.add(where, update.field, f"an update without text; written as '{label}.'")
     return replace(update, body=f"{label}.")
