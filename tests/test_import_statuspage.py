@@ -226,6 +226,26 @@ GONE = incident(
         update(GONE_ID, 2, "resolved", "2025-03-03T10:00:00Z", "FTP works."),
     ],
 )
+LATER_ID = "inc0laterjn1"
+LATER = incident(
+    LATER_ID,
+    "Dashboard errors after a deploy",
+    "major",
+    "resolved",
+    [DASHBOARD],
+    [
+        update(LATER_ID, 1, "investigating", "2026-08-08T10:00:00Z", "Looking into reports."),
+        update(
+            LATER_ID,
+            2,
+            "identified",
+            "2026-08-08T10:20:00Z",
+            "Errors on the dashboard.",
+            [change(DASHBOARD, "operational", "partial_outage")],
+        ),
+        update(LATER_ID, 3, "resolved", "2026-08-08T11:00:00Z", "Fixed."),
+    ],
+)
 OPEN_ID = "inc00000open"
 OPEN = incident(
     OPEN_ID,
@@ -342,7 +362,7 @@ MANAGEMENT = [
     {**PAYMENTS, "postmortem_body": POSTMORTEM_BODY,
      "postmortem_published_at": "2026-11-10T09:00:00.000-08:00"},
     *[{**item, "postmortem_body": None, "postmortem_published_at": None}
-      for item in (OPEN, SAME_SECOND, MAINTENANCE_STATE, GONE, UPGRADE, CDN_MOVE)],
+      for item in (OPEN, SAME_SECOND, MAINTENANCE_STATE, GONE, UPGRADE, CDN_MOVE, LATER)],
     *[older_incident(number) for number in range(OLDER)],
 ]  # fmt: skip
 SECOND_PAGE = f"/v1/pages/{PAGE_ID}/incidents?page=2&limit=100"
@@ -538,6 +558,18 @@ def test_maintenance_keeps_its_window_updates_and_components(full: Imported):
     assert upgrade.title == "Datenbank-Upgrade" and upgrade.components == ["public-api"]
     assert [u.status.value for u in moved.timeline] == ["scheduled", "in_progress", "completed"]
     assert f"maintenance {CDN_MOVE_ID}" not in full.stdout  # its states are the window's
+
+
+def test_a_component_named_only_later_keeps_its_state_before_that(full: Imported):
+    """Statuspage says the dashboard was operational until 10:20; Flare's first update would
+    otherwise put it in the partial outage the impact implies from 10:00."""
+    later = full.record(LATER_ID)
+
+    assert [{k: v.value for k, v in u.components.items()} for u in later.timeline] == [
+        {"dashboard": "operational"},
+        {"dashboard": "partial_outage"},
+        {},
+    ]
 
 
 def test_an_open_incident_stays_open(full: Imported):
