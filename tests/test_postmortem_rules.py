@@ -1144,3 +1144,47 @@ def test_a_role_of_the_teams_own_is_shown_as_written_and_warned_about_at_its_lin
         "operations, planning, scribe, subject-matter expert)"
     )
     assert [r.role for r in the_postmortem(site_folder).responders][1] == "vendor liaison"
+
+
+# -- a post-mortem imported from another status page -----------------------------------------
+
+IMPORTED = """\
+title: Elevated error rates on the public API
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-03T14:05:00Z
+    status: investigating
+    body: We are seeing elevated error rates.
+  - at: 2026-11-03T15:10:00Z
+    status: resolved
+    body: Error rates are back to normal.
+postmortem:
+  stage: immediate
+  imported: |
+    ## What happened
+    A change to the connection pool made requests fail. TODO items were tracked internally.
+  published:
+    immediate: 2026-11-04T09:00:00Z
+"""
+
+
+def test_an_imported_text_stands_in_for_the_first_accounts_fields_and_may_say_todo(site_folder):
+    site_folder.record(FILE, IMPORTED)
+
+    postmortem = the_postmortem(site_folder)
+
+    assert postmortem.imported is not None and postmortem.imported.startswith("## What happened")
+    assert (postmortem.owner, postmortem.responders, postmortem.timeline) == (None, [], [])
+
+
+def test_an_imported_text_does_not_stand_in_for_a_later_stage(site_folder):
+    text = changed(IMPORTED, "  stage: immediate\n", "  stage: 24h\n")
+    site_folder.record(FILE, text + "    24h: 2026-11-05T09:00:00Z\n")
+
+    errors = load_errors(site_folder)
+
+    assert {error.field for error in errors} == {
+        f"postmortem.{'.'.join(path)}" for path in STAGE_REQUIREMENTS[Stage.DAY]
+    }
+    assert all("(stage 24h" in error.message for error in errors)

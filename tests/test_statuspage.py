@@ -95,7 +95,7 @@ AFFECTED = {"code": STR, "name": STR, "old_status": (STR, NULL), "new_status": S
 # What we add beside the reference's fields (it allows additions, never changes).
 ADDED = {
     "update": {"body_html": STR},
-    "incident": {"postmortem": (DICT, NULL)},
+    "incident": {"postmortem": (DICT, NULL), "classification": STR},
     "maintenance": {"cancelled_at": (TIME, NULL)},
 }
 

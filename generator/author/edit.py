@@ -14,6 +14,7 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -829,7 +830,10 @@ _BOM = b"\xef\xbb\xbf"
 
 
 def _load_for_edit(path: Path) -> tuple[CommentedMap, YAML, _Layout]:
-    data = path.read_bytes()
+    return _parse_for_edit(path.read_bytes())
+
+
+def _parse_for_edit(data: bytes) -> tuple[CommentedMap, YAML, _Layout]:
     layout = _Layout.of(data)
     text = layout.text(data)
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
@@ -850,12 +854,17 @@ def _write_new(workspace: Workspace, title: str, day: datetime, record: Commente
     while path.exists() or path.stem in workspace.loaded.sources:
         number += 1
         path = folder / f"{stem}-{number}.yaml"
-    text = _dump(_yaml(), record)
-    schema = workspace.site_dir / SCHEMA_FILE
-    if schema.is_file():
-        relative = os.path.relpath(schema, folder)
-        text = f"# yaml-language-server: $schema={relative}\n{text}"
+    text = _schema_comment(workspace.site_dir, folder) + _dump(_yaml(), record)
     return _validate_and_write(workspace, path, path.stem, text)
+
+
+def _schema_comment(site_dir: Path, folder: Path) -> str:
+    """The line that points an editor at the record schema from ``folder``, when the site has
+    one; empty otherwise."""
+    schema = site_dir / SCHEMA_FILE
+    if not schema.is_file():
+        return ""
+    return f"# yaml-language-server: $schema={os.path.relpath(schema, folder)}\n"
 
 
 def _write_edit(
@@ -885,11 +894,60 @@ def _validate_and_write(
         raise AuthoringError(
             "the change would make the record invalid; nothing was written", errors
         )
+    write_atomically(path, layout.encode(text))
+    return Written(path, record_id)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, so that a reader (or a
+    crash) never meets a half-written file; missing folders are created."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.flare-tmp")
     try:
-        temporary.write_bytes(layout.encode(text))
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return Written(path, record_id)
+
+
+# -- for tools that write many records at once (flare import) ------------------------------------
+# They build a record as ruamel's round-trip values with these, and get the text `flare new` would
+# write, or an author's file edited with its comments and layout kept; they validate and write.
+
+
+def timestamp(at: datetime) -> str:
+    """``at`` as a record holds it, its own offset kept (Z for UTC) and written unquoted:
+    2026-11-03T15:10:00+01:00; milliseconds only when it has any."""
+    text = at.isoformat(timespec="milliseconds" if at.microsecond else "seconds")
+    return _Instant(text[:-6] + "Z" if text.endswith("+00:00") else text)
+
+
+def markdown_text(text: str) -> str:
+    """A body as a literal block, as `flare new` writes one, unless it holds a character a
+    literal block cannot (a control character, a line or paragraph separator): then quoted."""
+    text = text.strip() + "\n"
+    if _UNSAFE_IN_BLOCK.search(text):
+        return text
+    return LiteralScalarString(text)
+
+
+_UNSAFE_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def flow(items: list[str] | dict[str, str]) -> CommentedSeq | CommentedMap:
+    """A list or mapping written on one line, as `flare new` writes ``components:``."""
+    return _flow_map(items) if isinstance(items, dict) else _flow_list(items)
+
+
+def new_record_text(site_dir: Path, path: Path, record: CommentedMap, comment: str = "") -> str:
+    """The text of a new record file at ``path``: the schema line, ``comment`` (lines of ``#``
+    comments, each ending with a newline), then the record as `flare new` writes it."""
+    return _schema_comment(site_dir, path.parent) + comment + _dump(_yaml(), record)
+
+
+def edited_yaml(data: bytes, change: Callable[[CommentedMap], None]) -> bytes:
+    """A YAML file's bytes (a record, mkdocs.yml) once ``change`` has edited its document: the
+    author's comments, indentation, line ends and byte order mark kept."""
+    document, yaml, layout = _parse_for_edit(data)
+    change(document)
+    return layout.encode(_dump(yaml, document))

@@ -58,25 +58,24 @@ def default_site_name(directory: Path) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in words) or "Status"
 
 
-def plan(site_name: str, now: datetime) -> dict[str, str]:
+def plan(site_name: str, now: datetime, *, example: bool = True) -> dict[str, str]:
     """Every file of a new site, by its path relative to the site's folder; nothing is written.
 
     The example incident happened a day before ``now`` and lasted 40 minutes, so it is resolved
-    and in the past whatever the time of day.
+    and in the past whatever the time of day. Without ``example`` (a site that starts with
+    records of its own, imported), there is none.
     """
     started = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
-    example = f"incidents/{started:%Y}/{started:%Y-%m-%d}-example.yaml"
+    example_path = f"incidents/{started:%Y}/{started:%Y-%m-%d}-example.yaml"
     context = {
         "site_name": site_name,
         "version": __version__,
         "started": format_instant(started),
         "resolved": format_instant(started + timedelta(minutes=40)),
-        "example_path": example,
+        "example_path": example_path if example else "",
     }
-    files = {
-        destination: _render(template, context)
-        for template, destination in (*TEMPLATES, (EXAMPLE_TEMPLATE, example))
-    }
+    templates = (*TEMPLATES, (EXAMPLE_TEMPLATE, example_path)) if example else TEMPLATES
+    files = {destination: _render(template, context) for template, destination in templates}
     files[SCHEMA_PATH] = json.dumps(record_schema(), indent=2, ensure_ascii=False) + "\n"
     return files
 

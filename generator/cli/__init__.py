@@ -1,7 +1,8 @@
 """The ``flare`` command: its commands, and where a user's mistake is told apart from a bug.
 
 The commands live beside this module, by subject: :mod:`.site` (validate, build, serve, schema,
-init) and :mod:`.authoring` (new, update, resolve, postmortem, alert, publish).
+init), :mod:`.authoring` (new, update, resolve, postmortem, alert, publish) and
+:mod:`.importing` (import).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from generator.errors import FlareError, InvalidSite
 
 # Each command by name, and the module that defines it: a command's module is imported only when
 # the command runs (or help lists it), so `flare validate` in a pre-commit hook does not load
-# the build, the authoring tools and the notifications too.
+# the build, the authoring tools and the notifications too. "module:function" names a function
+# whose name is not the command's (import is a Python keyword).
 COMMANDS = {
     "validate": "site",
     "build": "site",
@@ -35,6 +37,7 @@ COMMANDS = {
     "postmortem": "authoring",
     "alert": "authoring",
     "publish": "authoring",
+    "import": "importing:import_",
 }
 
 BUG_REPORT = (
@@ -57,9 +60,10 @@ class _Commands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        module = importlib.import_module(f"generator.cli.{COMMANDS[name]}")
-        command = getattr(module, name)
-        assert isinstance(command, click.Command), f"generator.cli.{COMMANDS[name]}.{name}"
+        module_name, _, function = COMMANDS[name].partition(":")
+        module = importlib.import_module(f"generator.cli.{module_name}")
+        command = getattr(module, function or name)
+        assert isinstance(command, click.Command), f"generator.cli.{COMMANDS[name]}"
         return command
 
     def invoke(self, ctx: click.Context) -> object:

@@ -27,7 +27,7 @@ from pydantic import (
 
 from generator.errors import Diagnostic, InvalidSite, Severity, format_field_path
 from generator.load.explain import explain_validation_error
-from generator.load.yamlsource import YamlDocument, YamlError, read_yaml_file
+from generator.load.yamlsource import YamlDocument, YamlError, parse_yaml_text, read_yaml_file
 from generator.model.components import Component, Text
 from generator.model.postmortem import EffortPhase
 from generator.model.records import Impact
@@ -268,10 +268,16 @@ def find_site_root(start: Path) -> Path | None:
     return None
 
 
-def read_config(config_file: Path) -> SiteConfig:
-    """The site's name and validated plugin settings in ``config_file``; InvalidSite if wrong."""
+def read_config(config_file: Path, text: str | None = None) -> SiteConfig:
+    """The site's name and validated plugin settings in ``config_file``; InvalidSite if wrong.
+
+    ``text``, when given, is read as the file's content: a change checked before it is written.
+    """
     try:
-        document = read_yaml_file(config_file, allow_unknown_tags=True)
+        if text is None:
+            document = read_yaml_file(config_file, allow_unknown_tags=True)
+        else:
+            document = parse_yaml_text(text, allow_unknown_tags=True)
     except YamlError as error:
         raise InvalidSite([_error(config_file, error.message, error)]) from None
     path, options = _find_plugin_options(document, config_file)

@@ -397,6 +397,11 @@ class Postmortem(Model):
         default=None, description="How likely it is to happen again, and when (analysis)."
     )
     effort: list[Effort] = Field(default_factory=list)
+    imported: Text | None = Field(
+        default=None,
+        description="A post-mortem written before the move to Flare (flare import), kept whole "
+        "in Markdown: it stands in for the fields the first account (immediate) requires.",
+    )
     internal: list[InternalField] = Field(
         default_factory=list, description="Fields kept off the public site."
     )
@@ -524,12 +529,15 @@ STAGE_OPTIONS: dict[Stage, tuple[tuple[str, ...], ...]] = {Stage.ANALYSIS: (("fo
 
 def missing_for_stage(postmortem: Postmortem) -> list[tuple[tuple[str, ...], Stage]]:
     """The fields the published stages require and the post-mortem lacks: a stage drafted but
-    not published yet may still lack some (publishing it checks them)."""
+    not published yet may still lack some (publishing it checks them). An imported post-mortem's
+    text stands in for the first account's fields."""
     missing = []
     published = postmortem.published_stage
     for stage in Stage:
         if published is None or stage.rank > published.rank:
             break
+        if stage is Stage.IMMEDIATE and postmortem.imported is not None:
+            continue  # an imported post-mortem names no owner or responders it never had
         missing.extend(
             (path, stage) for path in STAGE_REQUIREMENTS[stage] if lacks(postmortem, path)
         )

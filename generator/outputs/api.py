@@ -311,6 +311,7 @@ class _StatuspageApi:
             "monitoring_at": self.optional_time(facts.monitoring_at),
             "resolved_at": self.optional_time(facts.ended_at),
             "impact": incident.worst_impact.value,
+            "classification": incident.classification.value,
             "shortlink": self.links.record(incident.id),
             "started_at": self.time(facts.started_at),
             "page_id": self.page_id,

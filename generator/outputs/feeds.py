@@ -130,7 +130,7 @@ def _postmortem_entries(
     The id, ``tag:<host>,<UTC date>:incidents/<id>/postmortem/<stage>``, names the stage, so a
     later stage is a new entry while a rebuild repeats the same ones. The content is the
     summary (the first account has none yet: what customers experienced and how it was
-    resolved) and the way to the post-mortem.
+    resolved, or the post-mortem imported whole) and the way to the post-mortem.
     """
     incident, published = facts.record, facts.postmortem
     assert published is not None
@@ -152,7 +152,7 @@ def _postmortem_entries(
 
 def _postmortem_content(shown: Postmortem, markup: MarkupPolicy, page: str) -> Markup:
     impact = shown.impact.description if shown.impact else None
-    texts = [shown.summary] if shown.summary else [impact, shown.resolution]
+    texts = [shown.summary] if shown.summary else [impact, shown.resolution, shown.imported]
     parts = [markup.render(text) for text in texts if text]
     parts.append(Markup('<p>Read the post-mortem: <a href="{}">{}</a></p>').format(page, page))
     return Markup("\n").join(parts)

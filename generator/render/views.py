@@ -227,6 +227,7 @@ class PostmortemPage:
 
 # The sections of a post-mortem page, in the order a reader who was not there needs them.
 POSTMORTEM_SECTIONS = (
+    "imported",
     "summary",
     "impact",
     "triage",
