@@ -34,6 +34,7 @@ SITE_FILES = {
     EXAMPLE_RECORD,
     "schema/incident.schema.json",
     ".github/workflows/status.yml",
+    ".github/workflows/alert.yml",
     ".gitlab-ci.yml",
     ".pre-commit-config.yaml",
 }

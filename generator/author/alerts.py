@@ -17,7 +17,9 @@ field, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +78,14 @@ class Notification:
     @property
     def started_at(self) -> datetime:
         return min(alert.starts_at for alert in self.alerts)
+
+    @property
+    def branch(self) -> str:
+        """The git branch the group's draft is reviewed on, the same for each of its
+        notifications: ``alert/higherrorrate-1a2b3c4d``."""
+        digest = hashlib.sha256(self.group.encode("utf-8")).hexdigest()[:8]
+        name = re.sub(r"[^a-z0-9]+", "-", self.alerts[0].name.lower()).strip("-")[:40]
+        return f"alert/{name or 'alert'}-{digest}"
 
 
 def read_notification(text: str, source: AlertSource | None = None) -> Notification:

@@ -32,6 +32,7 @@ TEMPLATES = (
     ("gitignore", ".gitignore"),
     ("about.md", "site_src/about.md"),
     ("status.yml", ".github/workflows/status.yml"),
+    ("alert.yml", ".github/workflows/alert.yml"),
     ("gitlab-ci.yml", ".gitlab-ci.yml"),
     ("pre-commit-config.yaml.j2", ".pre-commit-config.yaml"),
 )

@@ -1,7 +1,7 @@
 """The ``flare`` command: its commands, and where a user's mistake is told apart from a bug.
 
 The commands live beside this module, by subject: :mod:`.site` (validate, build, serve, schema,
-init), :mod:`.authoring` (new, update, resolve, postmortem, alert, publish) and
+init), :mod:`.authoring` (new, update, resolve, postmortem, alert, publish, relay) and
 :mod:`.importing` (import).
 """
 
@@ -37,6 +37,7 @@ COMMANDS = {
     "postmortem": "authoring",
     "alert": "authoring",
     "publish": "authoring",
+    "relay": "authoring",
     "import": "importing:import_",
 }
 

@@ -3,6 +3,8 @@ drafts: alert (a monitoring tool's notification as a draft incident) and publish
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import click
 
 from generator.author import edit as authoring
 from generator.author.alerts import read_notification
+from generator.author.relay import GITHUB_API, dispatch_for, running
 from generator.cli.common import build_now, directory_option, fail
 from generator.errors import InvalidSite
 from generator.model.records import AlertSource, Impact, IncidentStatus, MaintenanceStatus
@@ -297,8 +300,14 @@ def postmortem(reference: str, publish: bool, at: datetime | None, site_dir: Pat
     default=None,
     help="The tool that sent it (default: told from its fields).",
 )
+@click.option(
+    "--branch",
+    "branch_only",
+    is_flag=True,
+    help="Print only the git branch the alert group's draft is reviewed on; write nothing.",
+)
 @directory_option
-def alert(notification, source: str | None, site_dir: Path) -> None:
+def alert(notification, source: str | None, branch_only: bool, site_dir: Path) -> None:
     """Draft an incident from a monitoring tool's alert notification (FILE, or - for standard
     input): Prometheus Alertmanager (webhook format 4), Grafana alerting or Uptime Kuma.
 
@@ -308,6 +317,9 @@ def alert(notification, source: str | None, site_dir: Path) -> None:
     alert a draft resolution. A notification seen before changes nothing.
     """
     read = read_notification(notification.read(), AlertSource(source) if source else None)
+    if branch_only:
+        click.echo(read.branch)
+        return
     _author(lambda workspace: authoring.draft_from_alert(workspace, read), site_dir)
     first = read.alerts[0]
     click.echo(f"alert: {first.name}: {first.summary}")
@@ -320,6 +332,31 @@ def publish(reference: str, site_dir: Path) -> None:
     """Publish a draft record and its draft updates, once every TODO placeholder in what
     customers read is rewritten (refused before, naming each)."""
     _author(lambda workspace: authoring.publish(workspace, reference), site_dir)
+
+
+@click.command()
+@click.option(
+    "--repository", required=True, metavar="OWNER/NAME", help="The status site's repository."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=9095, show_default=True, type=int, help="The port to listen on.")
+@click.option(
+    "--api", default=GITHUB_API, show_default=True, help="GitHub's API (Enterprise: yours)."
+)
+def relay(repository: str, host: str, port: int, api: str) -> None:
+    """Receive alert notifications over HTTP and hand each to GitHub as a repository dispatch
+    (event_type alert), which the site's alert workflow drafts from.
+
+    For a tool that cannot shape its webhook's body as GitHub's dispatch API wants, such as
+    Alertmanager: point its webhook here. The token comes from FLARE_RELAY_TOKEN.
+    """
+    dispatch = dispatch_for(repository, os.environ.get("FLARE_RELAY_TOKEN"), api)
+    with running(dispatch, host, port) as server:
+        click.echo(f"relaying alert notifications from {server.url} to {repository}; Ctrl-C stops")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
 
 
 def _author(command, site_dir: Path) -> None:
