@@ -5,7 +5,8 @@ Their steps run here in order, as each host runs them (bash, the same shell for 
 scratch git repository whose "origin" is a bare repository on disk: the hosts' own parts are
 stood in for only where this machine cannot have them (GitHub's `gh` by a script that keeps
 its pull requests in a file; GitLab's merge-request push options by a hook that records them).
-actionlint checks the GitHub workflow with the others (test_workflows.py).
+What the workflows are (their triggers, permissions, which jobs run) is in test_workflows.py,
+with actionlint over the GitHub workflow.
 """
 
 from __future__ import annotations
@@ -19,33 +20,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-from test_workflows import gitlab_jobs_run
+from test_workflows import load
 
-from conftest import REPO, SMALL_CONFIG, flare
-from generator.load.yamlsource import read_yaml_file
+from conftest import REPO, SMALL_CONFIG
 from support.alerts import RULES, alertmanager, api_alert
 
 BIN = Path(sys.executable).parent
-THIS_REPOSITORY, NEW_SITE = "this repository", "a new site"
-TRIGGER = {"CI_DEFAULT_BRANCH": "main", "CI_PIPELINE_SOURCE": "trigger", "CI_COMMIT_BRANCH": "main"}
-
-
-@pytest.fixture(scope="module")
-def new_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("init") / "status"
-    result = flare("init", str(site))
-    assert result.returncode == 0, result.stderr
-    return site
-
-
-@pytest.fixture(params=[THIS_REPOSITORY, NEW_SITE])
-def root(request: pytest.FixtureRequest) -> Path:
-    return REPO if request.param == THIS_REPOSITORY else request.getfixturevalue("new_site")
-
-
-def load(path: Path) -> Any:
-    return read_yaml_file(path).value
 
 
 # -- a scratch repository -------------------------------------------------------------------------
@@ -180,25 +160,6 @@ def pulls(tmp: Path) -> list[dict[str, Any]]:
     return json.loads(store.read_text(encoding="utf-8")) if store.exists() else []
 
 
-def test_the_github_workflow_runs_on_an_alert_dispatch_with_what_it_needs(root: Path):
-    workflow = load(root / ".github" / "workflows" / "alert.yml")
-
-    assert workflow["on"] == {"repository_dispatch": {"types": ["alert"]}}
-    assert workflow["permissions"] == {"contents": "read"}
-    assert workflow["concurrency"] == {"group": "alert-drafts", "cancel-in-progress": False}
-    assert workflow["jobs"]["draft"]["permissions"] == {
-        "contents": "write",
-        "pull-requests": "write",
-    }
-
-
-def test_this_repository_runs_the_alert_workflow_a_new_site_gets(new_site: Path):
-    ours = (REPO / ".github" / "workflows" / "alert.yml").read_text(encoding="utf-8")
-    theirs = (new_site / ".github" / "workflows" / "alert.yml").read_text(encoding="utf-8")
-    install = "python -m pip install -r requirements.txt"
-    assert ours == theirs.replace(install, "python -m pip install -e .")
-
-
 def test_the_github_workflows_steps_draft_one_pull_request_per_alert_group(tmp_path: Path):
     workflow = load(REPO / ".github" / "workflows" / "alert.yml")
     origin, _ = scratch(tmp_path)
@@ -273,12 +234,6 @@ def run_gitlab_job(config: dict[str, Any], payload: Any, origin: Path, tmp: Path
     )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     return ran.stdout + ran.stderr
-
-
-def test_gitlab_runs_only_the_alert_job_for_a_trigger(root: Path):
-    config = load(root / ".gitlab-ci.yml")
-    assert gitlab_jobs_run(config, TRIGGER) == ["alert"]
-    assert config["alert"]["resource_group"] == "alert-drafts"
 
 
 def test_the_gitlab_jobs_script_drafts_one_merge_request_per_alert_group(tmp_path: Path):

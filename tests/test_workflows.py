@@ -183,6 +183,25 @@ def without_installation(workflow: dict[str, Any]) -> dict[str, Any]:
     return workflow
 
 
+def test_the_alert_workflow_runs_on_an_alert_dispatch_with_what_it_needs(root: Path):
+    workflow = load(root / ".github" / "workflows" / "alert.yml")
+
+    assert workflow["on"] == {"repository_dispatch": {"types": ["alert"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"] == {"group": "alert-drafts", "cancel-in-progress": False}
+    assert workflow["jobs"]["draft"]["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+    }
+
+
+def test_this_repository_runs_the_alert_workflow_a_new_site_gets(new_site: Path):
+    ours = (REPO / ".github" / "workflows" / "alert.yml").read_text(encoding="utf-8")
+    theirs = (new_site / ".github" / "workflows" / "alert.yml").read_text(encoding="utf-8")
+    install = "python -m pip install -r requirements.txt"
+    assert ours == theirs.replace(install, "python -m pip install -e .")
+
+
 def test_this_repository_runs_the_workflow_a_new_site_gets(new_site: Path):
     ours, theirs = status_workflow(REPO), status_workflow(new_site)
     assert commands(ours["jobs"]["build"])[0] == "python -m pip install -e ."
@@ -235,6 +254,7 @@ MERGE_REQUEST = {**MAIN, "CI_PIPELINE_SOURCE": "merge_request_event"}
 PUSH_TO_DEFAULT = {**MAIN, "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "main"}
 SCHEDULE = {**MAIN, "CI_PIPELINE_SOURCE": "schedule", "CI_COMMIT_BRANCH": "main"}
 PUSH_TO_BRANCH = {**MAIN, "CI_PIPELINE_SOURCE": "push", "CI_COMMIT_BRANCH": "fix-typo"}
+TRIGGER = {**MAIN, "CI_PIPELINE_SOURCE": "trigger", "CI_COMMIT_BRANCH": "main"}  # an alert
 
 
 def test_gitlab_validates_merge_requests_and_publishes_the_default_branch(root: Path):
@@ -272,9 +292,15 @@ def test_gitlab_jobs_use_only_keywords_gitlab_knows(root: Path):
         "cache", "variables", "needs", "interruptible", "resource_group", "environment",
         "timeout", "tags", "when", "allow_failure", "pages", "publish", "dependencies",
     }  # fmt: skip
-    for name in ("validate", "build", "pages", "notify"):
+    for name in ("validate", "build", "pages", "notify", "alert"):
         assert set(config[name]) <= job_keywords, name
     assert set(config["default"]) <= {"image", "interruptible", "before_script", "cache"}
+
+
+def test_gitlab_runs_only_the_alert_job_for_a_trigger(root: Path):
+    config = load(root / ".gitlab-ci.yml")
+    assert gitlab_jobs_run(config, TRIGGER) == ["alert"]
+    assert config["alert"]["resource_group"] == "alert-drafts"
 
 
 def test_this_repository_runs_the_pipeline_a_new_site_gets(new_site: Path):
