@@ -49,6 +49,7 @@ from generator.model.records import (
     AlertSource,
     Incident,
     IncidentStatus,
+    IncidentUpdate,
     Maintenance,
     MaintenanceStatus,
     Record,
@@ -447,12 +448,12 @@ def draft_from_alert(workspace: Workspace, notification: Notification) -> Writte
     rule = _alert_rule(workspace, notification)
     record = _record_of_group(workspace, notification.group)
     if notification.firing:
-        if record is not None and record.is_open_at(_END_OF_TIME):
+        if record is not None and record.resolved_at is None:  # open after its last update
             return _add_alerts(workspace, record, notification)
         if record is not None and _flapping(workspace, record, notification):
             return _add_alerts(workspace, record, notification, reopens=True)
         return _new_draft(workspace, notification, rule)
-    if record is None or not record.is_open_at(_END_OF_TIME):
+    if record is None or record.resolved_at is not None:
         return None  # nothing open to resolve: a repeat, or an alert Flare never drafted
     ended = [alert.ends_at for alert in notification.alerts if alert.ends_at is not None]
     at = _after_last_update(record, max(ended, default=notification.started_at))
@@ -465,7 +466,7 @@ def publish(workspace: Workspace, reference: str) -> Written:
     """Take the draft flags off a record and its updates, once their placeholders are rewritten
     (validation refuses the change while any is left, and says where)."""
     record = workspace.find(reference)
-    drafts = [update for update in record.updates if getattr(update, "draft", False)]
+    drafts = [u for u in record.updates if isinstance(u, IncidentUpdate) and u.draft]
     if not record.draft and not drafts:
         raise AuthoringError(f"{record.id} is not a draft; nothing to publish")
     path = workspace.path_of(record)
@@ -480,7 +481,6 @@ def publish(workspace: Workspace, reference: str) -> Written:
     return replace(written, notes=(f"published {' and '.join(what)} of {record.id}",))
 
 
-_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 ALERT_PLACEHOLDER = "TODO"  # the mark validation looks for (generator.validate.draft_rules)
 
 
