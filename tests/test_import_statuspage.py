@@ -501,6 +501,8 @@ def test_the_post_mortem_page_shows_the_text_whole_marked_as_imported(built: Pat
     assert "Eine Konfigurationsänderung am Zahlungs-Gateway" in shown and "🧯" in shown
     assert [text(h) for h in section.xpath(".//h5")] == ["Zusammenfassung"]  # demoted, as all
     assert [text(cell) for cell in section.xpath(".//td")] == ["14:31", "Alarm", "15:40", "Behoben"]
+    # Finished as it was written elsewhere: no later stage is due, nor is it called complete.
+    assert content(page.getroot()).xpath(f".//*[{has_class('flare-pm-stage__next')}]") == []
 
 
 def test_html_in_a_body_passes_through_the_same_sanitiser(built: Path):

@@ -93,7 +93,7 @@ class PublishedPostmortem:
     published: tuple[tuple[Stage, datetime], ...]  # every stage out by now, in stage order
     stage_contents: Mapping[Stage, Postmortem]  # what each of those stages published
     metrics: tuple[MetricValue, ...]
-    next: StageDue | None  # None once the full analysis is out
+    next: StageDue | None  # None once the full analysis is out, or after an imported one
     overdue: tuple[bool, ...]  # for each of the content's action items, whether it is overdue
 
     @property
@@ -462,7 +462,10 @@ def _published_postmortem(
     public = incident.postmortem.public()  # already so from load_site; never trust a caller
     contents = {out: public.as_published_at(out) for out in published}
     upcoming = None
-    if stage.next is not None:
+    # An imported post-mortem is finished as it was written elsewhere: no stage is due after it
+    # unless the team drafts one.
+    finished_elsewhere = public.imported is not None and incident.postmortem.stage is stage
+    if stage.next is not None and not finished_elsewhere:
         due_at = stage.next.due(resolved_at) if resolved_at is not None else None
         upcoming = StageDue(stage.next, due_at)
     today = now.astimezone(zone).date()
