@@ -573,7 +573,7 @@ def _postmortem(
     if "analysis" in reached:
         postmortem["effort"] = [
             {"phase": phase, "minutes": rng.randint(15, 300), "people": rng.randint(1, 4)}
-            for phase in ("diagnosing", "communicating status", "implementing the fix")
+            for phase in ("diagnose", "communicate", "implement_fix")
         ]
         postmortem["internal"] = ["effort"]
     published_stages = reached[:-1] if draft else reached
