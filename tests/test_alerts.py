@@ -140,6 +140,17 @@ def test_grafana_and_uptime_kuma_alerts_open_drafts_too(site, body, components, 
     assert (record["components"], record["impact"], record["draft"]) == (components, impact, True)
 
 
+def test_an_unreadable_notification_is_named_by_its_file_and_writes_nothing(site: SiteFolder):
+    body = alertmanager("firing", {**api_alert(), "startsAt": "soon"})
+    result = send(site, body)
+
+    assert result.returncode == 1
+    assert "notification.json: alerts[0].startsAt: found 'soon'" in result.stderr
+    assert drafts(site) == {}
+    piped = flare("alert", "-", "-C", str(site.root), input="{not json")
+    assert "<stdin>: the notification is not JSON" in piped.stderr
+
+
 def test_an_alert_no_rule_matches_names_its_labels_and_writes_nothing(site: SiteFolder):
     other = {**api_alert(), "labels": {"alertname": "DiskFull", "host": "db-2"}}
     body = {**alertmanager("firing", other), "commonLabels": other["labels"]}

@@ -1,18 +1,15 @@
 """`flare relay`: a monitoring tool's webhook in, a GitHub repository dispatch out.
 
-A stand-in for GitHub's API runs on 127.0.0.1 and keeps what it was sent; the relay runs as
-`flare relay` runs it, on 127.0.0.1, and is sent notifications as Alertmanager would send them.
+The webhook receiver of the notification tests stands in for GitHub's API on 127.0.0.1 and keeps
+what it was sent; the relay runs as `flare relay` runs it, on 127.0.0.1, and is sent
+notifications as Alertmanager and Grafana send them.
 """
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -20,50 +17,9 @@ import pytest
 from conftest import flare
 from generator.author.relay import Dispatch, running
 from support.alerts import GRAFANA, alertmanager
+from support.receiver import FAILURE, closed_port_address, webhook_receiver
 
-
-class FakeGitHub(http.server.ThreadingHTTPServer):
-    """Answers every POST with ``status`` (and ``said``), keeping each request."""
-
-    def __init__(self, status: int = 204, said: str = "") -> None:
-        self.status, self.said = status, said
-        self.requests: list[dict[str, Any]] = []
-        super().__init__(("127.0.0.1", 0), _GitHubHandler)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _GitHubHandler(http.server.BaseHTTPRequestHandler):
-    server: FakeGitHub
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.server.requests.append(
-            {"path": self.path, "headers": dict(self.headers), "body": json.loads(body)}
-        )
-        data = self.server.said.encode("utf-8")
-        self.send_response(self.server.status)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextmanager
-def github(status: int = 204, said: str = "") -> Iterator[FakeGitHub]:
-    server = FakeGitHub(status, said)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+DISPATCHES = "/repos/example/status/dispatches"
 
 
 def post(url: str, data: bytes) -> tuple[int, str]:
@@ -77,38 +33,55 @@ def post(url: str, data: bytes) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
+# Grafana's body has more top-level keys than the 10 GitHub allows a client_payload: the relay
+# wraps every body as client_payload's one key, so that it goes through too.
 @pytest.mark.parametrize("notification", [alertmanager(), GRAFANA], ids=["alertmanager", "grafana"])
 def test_a_notification_becomes_an_alert_dispatch_with_the_token(notification: dict[str, Any]):
-    with github() as api, running(Dispatch("example/status", "s3cret", api.url)) as relay:
-        status, _ = post(relay.url, json.dumps(notification).encode("utf-8"))
+    with webhook_receiver(status=204) as github:
+        dispatch = Dispatch("example/status", "s3cret", f"http://{github.url}")
+        with running(dispatch) as relay:
+            status, _ = post(relay.url, json.dumps(notification).encode("utf-8"))
 
     assert status == 204
-    (sent,) = api.requests
-    assert sent["path"] == "/repos/example/status/dispatches"
-    assert sent["headers"]["Authorization"] == "Bearer s3cret"
-    assert sent["headers"]["Accept"] == "application/vnd.github+json"
-    # Wrapped, so that Grafana's body (more than GitHub's 10 top-level keys) goes through too.
-    assert sent["body"] == {"event_type": "alert", "client_payload": {"notification": notification}}
-
-
-def test_grafanas_body_has_more_top_level_keys_than_a_client_payload_may():
-    assert len(GRAFANA) > 10  # why the relay wraps every body
+    (sent,) = github.received
+    assert sent.path == DISPATCHES
+    assert sent.headers["Authorization"] == "Bearer s3cret"
+    assert sent.headers["Accept"] == "application/vnd.github+json"
+    assert sent.body == {"event_type": "alert", "client_payload": {"notification": notification}}
 
 
 def test_a_refused_dispatch_is_an_error_the_tool_retries():
-    refusal = '{"message": "Bad credentials"}'
-    with github(401, refusal) as api, running(Dispatch("example/status", "old", api.url)) as relay:
+    with webhook_receiver(status=204) as github:
+        github.failures[DISPATCHES] = 1
+        with running(Dispatch("example/status", "old", f"http://{github.url}")) as relay:
+            status, said = post(relay.url, json.dumps(alertmanager()).encode("utf-8"))
+
+    assert (status, said) == (502, f"GitHub answered 500: {FAILURE}")
+
+
+def test_an_answer_other_than_accepted_is_not_taken_for_a_dispatch():
+    with webhook_receiver(status=200) as github:  # GitHub accepts a dispatch with 204 only
+        with running(Dispatch("example/status", "s3cret", f"http://{github.url}")) as relay:
+            status, said = post(relay.url, json.dumps(alertmanager()).encode("utf-8"))
+
+    assert (status, said) == (502, "GitHub answered 200:")
+
+
+def test_github_out_of_reach_is_an_error_the_tool_retries():
+    with running(Dispatch("example/status", "s3cret", closed_port_address())) as relay:
         status, said = post(relay.url, json.dumps(alertmanager()).encode("utf-8"))
 
-    assert (status, said) == (502, f"GitHub answered 401: {refusal}")
+    assert status == 502
+    assert said.startswith("GitHub answered nothing: ")
 
 
 def test_a_body_that_is_not_json_is_refused_and_not_sent():
-    with github() as api, running(Dispatch("example/status", "s3cret", api.url)) as relay:
-        status, said = post(relay.url, b"not json")
+    with webhook_receiver(status=204) as github:
+        with running(Dispatch("example/status", "s3cret", f"http://{github.url}")) as relay:
+            status, said = post(relay.url, b"not json")
 
     assert (status, said) == (400, "the body is not JSON")
-    assert api.requests == []
+    assert github.received == []
 
 
 @pytest.mark.parametrize(

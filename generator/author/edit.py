@@ -54,6 +54,7 @@ from generator.model.records import (
     MaintenanceStatus,
     Record,
 )
+from generator.validate.postmortem_rules import PLACEHOLDER
 from generator.validate.records import LoadedRecords, load_records, validate_document
 
 SCHEMA_FILE = Path("schema/incident.schema.json")
@@ -481,9 +482,6 @@ def publish(workspace: Workspace, reference: str) -> Written:
     return replace(written, notes=(f"published {' and '.join(what)} of {record.id}",))
 
 
-ALERT_PLACEHOLDER = "TODO"  # the mark validation looks for (generator.validate.draft_rules)
-
-
 def _alert_rule(workspace: Workspace, notification: Notification) -> AlertRule:
     alerts = workspace.settings.alerts
     rule = alerts.rule_for(notification.labels) or next(
@@ -522,7 +520,7 @@ def _new_draft(workspace: Workspace, notification: Notification, rule: AlertRule
     first = min(notification.alerts, key=lambda alert: alert.starts_at)
     at = first.starts_at
     record = CommentedMap()
-    record["title"] = f"{ALERT_PLACEHOLDER}: a title customers understand (alert: {first.name})"
+    record["title"] = f"{PLACEHOLDER}: a title customers understand (alert: {first.name})"
     record["impact"] = rule.impact.value
     record["components"] = _flow_list(list(rule.components))
     record["draft"] = True
@@ -547,7 +545,7 @@ def _timeline_from_alert(notification: Notification, at: datetime) -> CommentedM
     started = CommentedMap()
     started["at"] = _Instant(format_instant(at))
     started["text"] = (
-        f"{ALERT_PLACEHOLDER}: when customers were first affected; the alert fired at this time, "
+        f"{PLACEHOLDER}: when customers were first affected; the alert fired at this time, "
         "and the impact may have begun earlier"
     )
     started["milestone"] = "impact_started"
@@ -635,7 +633,7 @@ def _after_last_update(record: Incident, at: datetime) -> datetime:
 def _firing_placeholder(alerts: list[Alert]) -> str:
     said = "\n".join(f"- {alert.summary}" for alert in alerts)
     return (
-        f"{ALERT_PLACEHOLDER}: rewrite this for customers: what they see, what is affected, and "
+        f"{PLACEHOLDER}: rewrite this for customers: what they see, what is affected, and "
         f"when the next update comes.\n\nThe alert said:\n\n{said}"
     )
 
@@ -643,7 +641,7 @@ def _firing_placeholder(alerts: list[Alert]) -> str:
 def _resolved_placeholder(notification: Notification) -> str:
     names = ", ".join(sorted({alert.name for alert in notification.alerts}))
     return (
-        f"{ALERT_PLACEHOLDER}: the alert ({names}) has resolved. If the problem is over for "
+        f"{PLACEHOLDER}: the alert ({names}) has resolved. If the problem is over for "
         "customers, say so and what they may need to do; if not, delete this update."
     )
 
@@ -670,7 +668,7 @@ def _update(at: datetime, status: str, body: str) -> CommentedMap:
     update = CommentedMap()
     update["at"] = _Instant(format_instant(at))
     update["status"] = status
-    update["body"] = LiteralScalarString(body.strip() + "\n")
+    update["body"] = markdown_text(body)
     return update
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from generator.author import edit as authoring
-from generator.author.alerts import read_notification
+from generator.author.alerts import AlertError, read_notification
 from generator.author.relay import GITHUB_API, dispatch_for, running
 from generator.cli.common import build_now, directory_option, fail
 from generator.errors import InvalidSite
@@ -316,7 +316,10 @@ def alert(notification, source: str | None, branch_only: bool, site_dir: Path) -
     and runs flare publish; the same group's next alerts add draft updates to it, a resolved
     alert a draft resolution. A notification seen before changes nothing.
     """
-    read = read_notification(notification.read(), AlertSource(source) if source else None)
+    try:
+        read = read_notification(notification.read(), AlertSource(source) if source else None)
+    except AlertError as error:  # said of the file it is in, as record errors are
+        raise AlertError(f"{notification.name}: {error}") from None
     if branch_only:
         click.echo(read.branch)
         return

@@ -51,6 +51,7 @@ from generator.model.records import (
     MaintenanceStatus,
     MaintenanceUpdate,
     Record,
+    with_updates,
 )
 from generator.validate.site import Site
 
@@ -315,17 +316,11 @@ def derive_snapshot(site: Site, now: datetime) -> Snapshot:
 # -- posted by now ------------------------------------------------------------------------------
 def posted_by(record: Record, now: datetime) -> Record | None:
     """``record`` with only the updates posted at or before ``now``; None for an incident none
-    of whose updates is posted yet.
-
-    A fresh model rather than ``model_copy``, which would carry over the cached ``timeline``.
-    """
+    of whose updates is posted yet."""
     posted = [update for update in record.updates if update.at <= now]
     if isinstance(record, Incident) and not posted:
         return None
-    if len(posted) == len(record.updates):
-        return record
-    fields = {name: getattr(record, name) for name in type(record).model_fields}
-    return type(record)(**{**fields, "updates": posted})
+    return with_updates(record, posted)
 
 
 def _first_instant(record: Record) -> datetime:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -434,12 +434,12 @@ class Incident(Model):
                 impact = change.new
         return impact
 
-    @property
+    @cached_property
     def current_impact(self) -> Impact:
         """The impact after the last update."""
         return self.impact_changes[-1].new if self.impact_changes else self.impact
 
-    @property
+    @cached_property
     def worst_impact(self) -> Impact:
         """The worst impact the incident reached: the impact it is known by."""
         return max(
@@ -447,7 +447,7 @@ class Incident(Model):
             key=lambda impact: impact.severity,
         )
 
-    @property
+    @cached_property
     def impact_reported(self) -> dict[Impact, datetime]:
         """When each impact the incident reached was first reported, in time order."""
         reported = {self.impact: self.started_at}
@@ -538,3 +538,17 @@ _STOPPED = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
 
 
 Record = Incident | Maintenance
+
+
+AnyRecord = TypeVar("AnyRecord", Incident, Maintenance)
+
+
+def with_updates(record: AnyRecord, updates: list[Any]) -> AnyRecord:
+    """``record`` keeping only ``updates``: the updates posted by an instant, or those reviewed.
+
+    A fresh model rather than ``model_copy``, which would carry over the cached ``timeline``.
+    """
+    if len(updates) == len(record.updates):
+        return record
+    fields = {name: getattr(record, name) for name in type(record).model_fields}
+    return type(record)(**{**fields, "updates": updates})

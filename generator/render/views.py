@@ -24,6 +24,7 @@ from generator.derive.uptime import DayUptime
 from generator.model.components import Component, ComponentState
 from generator.model.postmortem import ActionItem, Postmortem, Stage, TimelineEvent
 from generator.model.records import (
+    ImpactChange,
     Incident,
     IncidentStatus,
     IncidentUpdate,
@@ -137,6 +138,12 @@ class RecordPage:
     @property
     def is_maintenance(self) -> bool:
         return isinstance(self.record, Maintenance)
+
+    def impact_change(self, update: IncidentUpdate | MaintenanceUpdate) -> ImpactChange | None:
+        """The change of impact ``update`` made, if it made one."""
+        if isinstance(self.record, Maintenance):
+            return None
+        return next((c for c in self.record.impact_changes if c.at == update.at), None)
 
 
 # -- history ------------------------------------------------------------------------------------

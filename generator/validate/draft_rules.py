@@ -11,10 +11,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from generator.model.records import Incident
-
-Path = tuple[str | int, ...]
-Finding = tuple[Path, str]
-PLACEHOLDER = "TODO"  # the mark flare alert puts on what a person must rewrite
+from generator.validate.postmortem_rules import PLACEHOLDER, Finding
 
 
 def unreviewed_placeholders(incident: Incident) -> list[Finding]:

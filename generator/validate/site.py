@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.errors import Diagnostic, InvalidSite, sorted_diagnostics
 from generator.load.known import KnownValues
 from generator.load.settings import DEFAULT_NAME, SiteSettings, read_config
-from generator.model.records import Incident, Maintenance, Record
+from generator.model.records import Incident, Maintenance, Record, with_updates
 from generator.validate.records import load_records, review_records
 
 
@@ -80,9 +80,7 @@ def _public(record: Record) -> Record | None:
         reviewed = [update for update in record.updates if not update.draft]
         if not reviewed:
             return None
-        if len(reviewed) < len(record.updates):  # a fresh model: the timeline is cached
-            fields = {name: getattr(record, name) for name in type(record).model_fields}
-            record = Incident(**{**fields, "updates": reviewed})
+        record = with_updates(record, reviewed)
         if record.postmortem is not None:
             return record.model_copy(update={"postmortem": record.postmortem.public()})
     return record

@@ -1,5 +1,6 @@
-"""A webhook receiver on 127.0.0.1 for the notification tests: it records every POST, and can
-be told to answer a number of them with an error first."""
+"""A webhook receiver on 127.0.0.1 for the notification and relay tests: it records every POST
+(its path, headers and JSON body), answers with the status it was given, and can be told to
+answer a number of them with an error first (500, ``FAILURE``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SERVER_DEADLINE_S = 120  # how long a test server may take to start
+FAILURE = "failing on purpose"  # the body of an error it was told to answer
 
 
 @dataclass
 class Received:
     path: str
     body: dict
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -30,7 +33,8 @@ class Receiver:
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[Receiver]:
+def webhook_receiver(status: int = 200) -> Iterator[Receiver]:
+    """``receiver.url`` is ``127.0.0.1:PORT``, as Apprise's json:// takes it."""
     receiver = Receiver(url="")
     lock = threading.Lock()
 
@@ -42,13 +46,16 @@ def webhook_receiver() -> Iterator[Receiver]:
                 left = receiver.failures.get(self.path, 0)
                 if left:
                     receiver.failures[self.path] = left - 1
-                    status = 500
+                    answer, said = 500, FAILURE.encode("utf-8")
                 else:
-                    receiver.received.append(Received(self.path, json.loads(body or b"{}")))
-                    status = 200
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
+                    headers = dict(self.headers)
+                    parsed = json.loads(body or b"{}")
+                    receiver.received.append(Received(self.path, parsed, headers))
+                    answer, said = status, b""
+            self.send_response(answer)
+            self.send_header("Content-Length", str(len(said)))
             self.end_headers()
+            self.wfile.write(said)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass
