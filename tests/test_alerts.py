@@ -151,6 +151,23 @@ def test_an_unreadable_notification_is_named_by_its_file_and_writes_nothing(site
     assert "<stdin>: the notification is not JSON" in piped.stderr
 
 
+def test_a_rule_naming_an_unknown_component_is_an_error_at_its_place(site_folder: SiteFolder):
+    rules = RULES.replace("components: [web]", "components: [web, emial]")
+    site_folder.config.write_text(
+        SMALL_CONFIG.replace("site_url:", rules + "site_url:"), encoding="utf-8"
+    )
+    result = flare("validate", str(site_folder.root))
+
+    assert result.returncode == 1
+    line = 1 + SMALL_CONFIG.replace("site_url:", rules + "site_url:").splitlines().index(
+        "            components: [web, emial]"
+    )
+    assert (
+        f"mkdocs.yml:{line}:31: error: plugins[0].flare.alerts.rules[1].components[1]: unknown "
+        "component 'emial'; the components declared are: api, web, email"
+    ) in result.stderr
+
+
 def test_an_alert_no_rule_matches_names_its_labels_and_writes_nothing(site: SiteFolder):
     other = {**api_alert(), "labels": {"alertname": "DiskFull", "host": "db-2"}}
     body = {**alertmanager("firing", other), "commonLabels": other["labels"]}

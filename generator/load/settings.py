@@ -24,6 +24,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from generator.errors import Diagnostic, InvalidSite, Severity, format_field_path
 from generator.load.explain import explain_validation_error
@@ -170,13 +171,22 @@ class SiteSettings(BaseModel):
         if components is None:  # invalid themselves, and reported
             return alerts
         known = [component.id for component in components]
-        for index, rule in enumerate(alerts.rules):
-            unknown = sorted(set(rule.components) - set(known))
-            if unknown:
-                raise ValueError(
-                    f"rules[{index}] maps to unknown component(s) {', '.join(unknown)}; the "
-                    f"components are: {', '.join(known)}"
-                )
+        errors = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "unknown_component",
+                    "unknown component '{found}'; the components declared are: {allowed}",
+                    {"found": component_id, "allowed": ", ".join(known)},
+                ),
+                loc=("rules", index, "components", position),
+                input=component_id,
+            )
+            for index, rule in enumerate(alerts.rules)
+            for position, component_id in enumerate(rule.components)
+            if component_id not in known
+        ]
+        if errors:  # each at its own line
+            raise ValidationError.from_exception_data(cls.__name__, errors)
         return alerts
 
     @field_validator("notify")
